@@ -1,0 +1,94 @@
+"""Text assembler and disassembler (docs/isa.md, section 6)."""
+from __future__ import annotations
+
+import re
+
+from .isa import FIELDS, INSTR_BITS, MEM_ACC, Instr, Op, decode, encode, make
+
+_WORD = re.compile(r"^\.word\s+(0x[0-9a-fA-F]+|\d+)$", re.IGNORECASE)
+_SYMBOLS = {"mem": {"sp": 0, "acc": 1}}
+
+
+class AsmError(ValueError):
+    """An assembly error, naming the line."""
+
+    def __init__(self, lineno: int, line: str, msg: str):
+        super().__init__(f"line {lineno}: {msg}: {line.strip()!r}")
+        self.lineno = lineno
+
+
+def _defaults(op: Op, given: dict, n: int) -> dict:
+    d = {}
+    if op in (Op.LOAD, Op.STORE):
+        d.update(y=1, len=n, ys=0)
+        if op == Op.STORE:
+            d["quant"] = 1
+        mem = given.get("mem", 0)
+        wide = (op == Op.LOAD and mem == MEM_ACC) or (op == Op.STORE and given.get("quant", 1) == 0)
+        d["xs"] = given.get("len", n) * (4 if wide else 1)
+    return d
+
+
+def assemble_line(line: str, n: int = 8, lineno: int = 1) -> Instr | None:
+    text = re.split(r"[#;]", line, maxsplit=1)[0].strip()
+    if not text:
+        return None
+    m = _WORD.match(text)
+    if m:
+        word = int(m.group(1), 0)
+        if not 0 <= word < (1 << INSTR_BITS):
+            raise AsmError(lineno, line, ".word value does not fit 128 bits")
+        return decode(word)
+    mnemonic, *args = text.split()
+    try:
+        op = Op[mnemonic.upper()]
+    except KeyError:
+        raise AsmError(lineno, line, f"unknown mnemonic {mnemonic!r}") from None
+    names = {f.name for f in FIELDS[op]}
+    given: dict[str, int] = {}
+    for arg in args:
+        key, sep, val = arg.partition("=")
+        key = key.lower()
+        if not sep or not val:
+            raise AsmError(lineno, line, f"expected key=value, got {arg!r}")
+        if key not in names:
+            raise AsmError(lineno, line, f"{op.name} has no field {key!r} (fields: {', '.join(sorted(names))})")
+        if key in given:
+            raise AsmError(lineno, line, f"field {key!r} given twice")
+        sym = _SYMBOLS.get(key, {})
+        try:
+            given[key] = sym[val.lower()] if val.lower() in sym else int(val, 0)
+        except ValueError:
+            raise AsmError(lineno, line, f"{key}={val!r} is not a number") from None
+    try:
+        return make(op, **{**_defaults(op, given, n), **given})
+    except ValueError as e:
+        raise AsmError(lineno, line, str(e)) from None
+
+
+def assemble(text: str, n: int = 8) -> list[Instr]:
+    prog = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        ins = assemble_line(line, n, lineno)
+        if ins is not None:
+            prog.append(ins)
+    return prog
+
+
+def disassemble_one(ins: Instr) -> str:
+    if not ins.legal_opcode or ins.reserved_bits():
+        return f".word {encode(ins):#034x}"
+    parts = [ins.op.name]
+    for f in FIELDS[ins.op]:
+        v = ins.f[f.name]
+        if f.name == "mem":
+            parts.append(f"mem={'acc' if v == MEM_ACC else 'sp'}")
+        elif f.name in ("addr", "multiplier"):
+            parts.append(f"{f.name}={v:#x}")
+        else:
+            parts.append(f"{f.name}={v}")
+    return " ".join(parts)
+
+
+def disassemble(prog: list[Instr]) -> str:
+    return "".join(disassemble_one(i) + "\n" for i in prog)

@@ -1,0 +1,147 @@
+"""Instruction-level simulator of npu8 over a DRAM image (vectorised numpy, integers only).
+
+It records a trace of every tile result, in program order, for the scoreboards: each MATMUL's accumulator
+tile (the `m × N` rows it wrote) and each STORE's output tile (the `y × x × len` values it wrote to DRAM).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checks import check, element_bytes, load_rows
+from .isa import INSTR_BYTES, MEM_ACC, ErrorCode, Instr, MachineConfig, Op, decode
+from .requant import requantize
+
+
+@dataclass
+class TraceEntry:
+    index: int            # instruction index in the program
+    op: Op                # MATMUL or STORE
+    data: np.ndarray      # MATMUL: (m, N) int32; STORE: (y, x, len) int8 (quant) or int32 (raw)
+    where: dict           # MATMUL: acc_row; STORE: addr, xs, ys
+
+    def describe(self) -> str:
+        loc = ", ".join(f"{k}={v:#x}" if k == "addr" else f"{k}={v}" for k, v in self.where.items())
+        return f"#{self.index} {self.op.name} tile {tuple(self.data.shape)} ({loc})"
+
+
+@dataclass
+class RunResult:
+    status: str                   # "DONE" or "ERROR"
+    err_code: ErrorCode
+    err_index: int
+    executed: int                 # instructions that completed, HALT included
+    trace: list[TraceEntry]
+    dram: np.ndarray              # uint8
+    sp: np.ndarray                # (SP_ROWS, N) int8
+    acc: np.ndarray               # (ACC_ROWS, N) int32
+    stats: dict = field(default_factory=dict)
+
+
+def wrap32(v: np.ndarray) -> np.ndarray:
+    return ((np.asarray(v, dtype=np.int64) + (1 << 31)) % (1 << 32) - (1 << 31)).astype(np.int32)
+
+
+class Simulator:
+    def __init__(self, cfg: MachineConfig, dram, sp=None, acc=None):
+        self.cfg = cfg
+        d = np.frombuffer(bytes(dram), dtype=np.uint8) if isinstance(dram, (bytes, bytearray)) else np.asarray(dram)
+        if d.dtype != np.uint8 or d.ndim != 1:
+            raise TypeError("dram must be bytes or a 1-D uint8 array")
+        if len(d) > cfg.dram_bytes:
+            raise ValueError(f"DRAM image of {len(d)} bytes exceeds DRAM_BYTES={cfg.dram_bytes}")
+        self.dram = np.zeros(cfg.dram_bytes, dtype=np.uint8)
+        self.dram[:len(d)] = d
+        self.sp = np.zeros((cfg.sp_rows, cfg.n), np.int8) if sp is None else np.array(sp, np.int8)
+        self.acc = np.zeros((cfg.acc_rows, cfg.n), np.int32) if acc is None else np.array(acc, np.int32)
+        if self.sp.shape != (cfg.sp_rows, cfg.n) or self.acc.shape != (cfg.acc_rows, cfg.n):
+            raise ValueError("sp/acc shapes do not match the machine configuration")
+
+    # -- one program ---------------------------------------------------------------------------------------
+    def run(self, inst_base: int, inst_count: int) -> RunResult:
+        if inst_base % INSTR_BYTES or inst_base < 0:
+            raise ValueError(f"inst_base {inst_base:#x} is not a non-negative multiple of {INSTR_BYTES}")
+        if not 1 <= inst_count <= 0xFFFF:
+            raise ValueError(f"inst_count {inst_count} outside 1..65535")
+        self.config = dict(relu=0, pad=0, out_zp=0, shift=0, multiplier=0)
+        self.trace: list[TraceEntry] = []
+        self.stats = {"macs": 0, "dram_read_bytes": 0, "dram_write_bytes": 0, "ops": {op.name: 0 for op in Op}}
+        for i in range(inst_count):
+            addr = inst_base + INSTR_BYTES * i
+            if addr + INSTR_BYTES > self.cfg.dram_bytes:
+                return self._result("ERROR", ErrorCode.DRAM_RANGE, i, i)
+            word = int.from_bytes(self.dram[addr:addr + INSTR_BYTES].tobytes(), "little")
+            ins = decode(word)
+            err = check(ins, self.cfg, inst_base, inst_count)
+            if err != ErrorCode.NONE:
+                return self._result("ERROR", err, i, i)
+            self.stats["ops"][ins.op.name] += 1
+            if ins.op == Op.HALT:
+                return self._result("DONE", ErrorCode.NONE, 0, i + 1)
+            self.execute(i, ins)
+        return self._result("ERROR", ErrorCode.NO_HALT, inst_count, inst_count)
+
+    def _result(self, status, code, index, executed) -> RunResult:
+        return RunResult(status, ErrorCode(code), index, executed, self.trace, self.dram, self.sp, self.acc, self.stats)
+
+    # -- instructions (already checked legal) --------------------------------------------------------------
+    def execute(self, index: int, ins: Instr) -> None:
+        getattr(self, "_" + ins.op.name.lower())(index, ins)
+
+    def _addresses(self, ins: Instr) -> np.ndarray:
+        """(y, x, element bytes) DRAM byte addresses of a LOAD/STORE's elements."""
+        i = np.arange(ins.y, dtype=np.int64)[:, None, None] * ins.ys
+        j = np.arange(ins.x, dtype=np.int64)[None, :, None] * ins.xs
+        b = np.arange(element_bytes(ins), dtype=np.int64)[None, None, :]
+        return ins.addr + i + j + b
+
+    def _load(self, index, ins):
+        raw = self.dram[self._addresses(ins)]
+        self.stats["dram_read_bytes"] += raw.size
+        if ins.mem == MEM_ACC:
+            mem, data, pad = self.acc, raw.reshape(-1).view("<i4").reshape(ins.y, ins.x, ins.len), 0
+        else:
+            mem, data, pad = self.sp, raw.view(np.int8), self.config["pad"]
+        h, w = ins.pt + ins.y + ins.pb, ins.pl + ins.x + ins.pr
+        block = np.zeros((h, w, self.cfg.n), dtype=mem.dtype)
+        block[:, :, :ins.len] = pad
+        block[ins.pt:ins.pt + ins.y, ins.pl:ins.pl + ins.x, :ins.len] = data
+        mem[ins.row:ins.row + load_rows(ins)] = block.reshape(h * w, self.cfg.n)
+
+    def _matmul(self, index, ins):
+        n = self.cfg.n
+        a = self.sp[ins.a_row:ins.a_row + ins.m].astype(np.int64)
+        w = self.sp[ins.w_row:ins.w_row + n].astype(np.int64)
+        s = a @ w
+        dst = slice(ins.acc_row, ins.acc_row + ins.m)
+        self.acc[dst] = wrap32(s + self.acc[dst]) if ins.acc else s.astype(np.int32)
+        self.stats["macs"] += ins.m * n * n
+        self.trace.append(TraceEntry(index, Op.MATMUL, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
+
+    def _store(self, index, ins):
+        rows = self.acc[ins.row:ins.row + ins.y * ins.x].reshape(ins.y, ins.x, self.cfg.n)[:, :, :ins.len]
+        if ins.quant:
+            c = self.config
+            vals = requantize(rows, c["multiplier"], c["shift"], c["out_zp"], bool(c["relu"]))
+        else:
+            vals = rows.astype("<i4")
+        # Flattened in element order, so that overlapping elements resolve with the later one winning.
+        self.dram[self._addresses(ins).reshape(-1)] = vals.reshape(-1).view(np.uint8)
+        self.stats["dram_write_bytes"] += vals.nbytes
+        self.trace.append(TraceEntry(index, Op.STORE, vals.copy(),
+                                     {"addr": ins.addr, "xs": ins.xs, "ys": ins.ys}))
+
+    def _pad(self, index, ins):
+        mem = self.acc if ins.mem == MEM_ACC else self.sp
+        mem[ins.row:ins.row + ins.count] = ins.value
+
+    def _config(self, index, ins):
+        self.config = {k: ins.f[k] for k in self.config}
+
+    def _sync(self, index, ins):
+        pass
+
+
+def run_program(cfg: MachineConfig, dram, inst_base: int, inst_count: int, sp=None, acc=None) -> RunResult:
+    return Simulator(cfg, dram, sp, acc).run(inst_base, inst_count)
