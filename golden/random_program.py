@@ -1,0 +1,190 @@
+"""Constrained-random npu8 programs (the golden-level counterpart of riscv-dv's instruction generator).
+
+Every field is drawn directly from numpy (no solver: ~10 µs per instruction), constrained so the program is
+legal unless an error is injected on purpose. DRAM traffic is confined to a small data window so that stores
+and loads overlap often (read-after-write and write-after-read through DRAM), and SP/ACC are small so that
+MATMULs read rows that recent LOADs wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import isa
+from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, ErrorCode, Instr, MachineConfig, Op
+
+ERROR_KINDS = ["ILLEGAL_OPCODE", "RESERVED_BITS", "BAD_FIELD", "SP_RANGE", "ACC_RANGE", "DRAM_RANGE",
+               "PROG_WRITE", "NO_HALT"]
+
+
+@dataclass
+class RandomProgram:
+    cfg: MachineConfig
+    dram: bytes            # initial image, program included
+    prog: list[Instr]
+    inst_base: int
+    expect_error: tuple[ErrorCode, int] | None   # (code, index) when an error was injected
+
+    @property
+    def inst_count(self) -> int:
+        return len(self.prog)
+
+
+class Generator:
+    def __init__(self, rng: np.random.Generator, cfg: MachineConfig, data_bytes: int):
+        self.rng, self.cfg, self.data_bytes = rng, cfg, data_bytes
+
+    def r(self, lo: int, hi: int) -> int:
+        """Uniform integer in [lo, hi]."""
+        return int(self.rng.integers(lo, hi + 1))
+
+    def pick(self, *options):
+        return options[self.r(0, len(options) - 1)]
+
+    # -- one legal instruction per kind --------------------------------------------------------------------
+    def _xfer_shape(self, eb: int, rows: int, pads: bool):
+        """y, x, pads and strides of a LOAD/STORE that fit `rows` destination rows and the data window."""
+        y = self.pick(1, 1, 1, self.r(1, 4))
+        x = self.r(1, max(1, min(24, rows // y)))
+        pt = pb = pl = pr = 0
+        if pads and self.r(0, 2) == 0:
+            pt, pb, pl, pr = (self.r(0, 2) for _ in range(4))
+        while (pt + y + pb) * (pl + x + pr) > rows:
+            if x > 1:
+                x -= 1
+            elif y > 1:
+                y -= 1
+            else:
+                pt = pb = pl = pr = 0
+        xs = self.pick(eb, eb, 0, self.r(0, 3 * eb))
+        ys = self.pick(x * xs, self.r(0, 4 * eb * x))
+        span = (y - 1) * ys + (x - 1) * xs + eb
+        if span > self.data_bytes:
+            ys, xs = 0, eb if x * eb <= self.data_bytes else 0
+            span = (y - 1) * ys + (x - 1) * xs + eb
+        return y, x, pt, pb, pl, pr, xs, ys, span
+
+    def load(self) -> Instr:
+        mem = MEM_ACC if self.r(0, 4) == 0 else MEM_SP
+        rows = self.cfg.acc_rows if mem == MEM_ACC else self.cfg.sp_rows
+        ln = self.r(1, self.cfg.n)
+        eb = ln * (4 if mem == MEM_ACC else 1)
+        y, x, pt, pb, pl, pr, xs, ys, span = self._xfer_shape(eb, rows, pads=True)
+        total = (pt + y + pb) * (pl + x + pr)
+        return isa.make(Op.LOAD, mem=mem, row=self.r(0, rows - total), y=y, x=x, len=ln, pt=pt, pb=pb, pl=pl,
+                        pr=pr, xs=xs, ys=ys, addr=self.r(0, self.data_bytes - span))
+
+    def store(self) -> Instr:
+        quant = self.r(0, 3) != 0
+        ln = self.r(1, self.cfg.n)
+        eb = ln * (1 if quant else 4)
+        y, x, _, _, _, _, xs, ys, span = self._xfer_shape(eb, self.cfg.acc_rows, pads=False)
+        return isa.make(Op.STORE, quant=int(quant), row=self.r(0, self.cfg.acc_rows - y * x), y=y, x=x, len=ln,
+                        xs=xs, ys=ys, addr=self.r(0, self.data_bytes - span))
+
+    def matmul(self) -> Instr:
+        sp, acc, n = self.cfg.sp_rows, self.cfg.acc_rows, self.cfg.n
+        m = self.r(1, max(1, min(48, sp, acc)))
+        return isa.make(Op.MATMUL, acc=self.r(0, 1), a_row=self.r(0, sp - m), w_row=self.r(0, sp - n),
+                        acc_row=self.r(0, acc - m), m=m)
+
+    def pad(self) -> Instr:
+        mem = MEM_ACC if self.r(0, 2) == 0 else MEM_SP
+        rows = self.cfg.acc_rows if mem == MEM_ACC else self.cfg.sp_rows
+        count = self.r(1, min(32, rows))
+        value = self.r(-(1 << 31), (1 << 31) - 1) if mem == MEM_ACC and self.r(0, 1) else self.r(-128, 127)
+        return isa.make(Op.PAD, mem=mem, row=self.r(0, rows - count), count=count, value=value)
+
+    def config(self) -> Instr:
+        # Shifts near 20..40 keep most outputs off the clamp; the odd wide draw covers the whole field.
+        shift = self.r(0, 63) if self.r(0, 7) == 0 else self.r(18, 40)
+        mult = self.pick(1 << 23, 3 << 21, self.r(0, (1 << 24) - 1), self.r(1 << 23, (1 << 24) - 1))
+        return isa.make(Op.CONFIG, relu=self.r(0, 1), pad=self.r(-128, 127), out_zp=self.r(-128, 127),
+                        shift=shift, multiplier=mult)
+
+    def random_instr(self) -> Instr:
+        kind = self.rng.choice(["load", "matmul", "store", "pad", "config", "sync"],
+                               p=[0.32, 0.28, 0.22, 0.08, 0.07, 0.03])
+        return isa.make(Op.SYNC) if kind == "sync" else getattr(self, kind)()
+
+    def init_memories(self) -> list[Instr]:
+        """PAD every SP and ACC row: the RTL's memories start undefined, so a program defines what it reads."""
+        out = []
+        for mem, rows in ((MEM_SP, self.cfg.sp_rows), (MEM_ACC, self.cfg.acc_rows)):
+            for r0 in range(0, rows, 0xFFFF):
+                out.append(isa.make(Op.PAD, mem=mem, row=r0, count=min(0xFFFF, rows - r0), value=self.r(-128, 127)))
+        return out
+
+    # -- error injection -----------------------------------------------------------------------------------
+    def corrupt(self, kind: str, ins: Instr, inst_base: int, prog_bytes: int) -> Instr:
+        """An instruction that raises exactly `kind` (every earlier check passes)."""
+        n, cfg = self.cfg.n, self.cfg
+        if kind == "ILLEGAL_OPCODE":
+            word = (self.r(0, (1 << 62) - 1) << 4) | self.pick(0, self.r(8, 15))
+            return isa.decode(word)
+        if kind == "RESERVED_BITS":
+            op = self.pick(Op.LOAD, Op.MATMUL, Op.STORE, Op.PAD, Op.CONFIG, Op.SYNC, Op.HALT)
+            base = isa.encode(ins) if ins.op == op else isa.encode(isa.make(op, **({"m": 1} if op == Op.MATMUL else {})))
+            mask = isa.RESERVED_MASK[op]
+            bits = [b for b in range(128) if mask >> b & 1]
+            return isa.decode(base | (1 << bits[self.r(0, len(bits) - 1)]))
+        if kind == "BAD_FIELD":
+            choice = self.r(0, 3)
+            if choice == 0:
+                return isa.make(Op.MATMUL, m=0)
+            if choice == 1:
+                return isa.make(Op.PAD, mem=MEM_SP, count=1, value=self.pick(128, -129, self.r(128, 1 << 30)))
+            if choice == 2 and n < 16:
+                return isa.make(Op.LOAD, y=1, x=1, len=self.r(n + 1, 16))
+            return isa.make(Op.STORE, y=self.pick(0, 1), x=0, len=1)
+        if kind == "SP_RANGE":
+            return self.pick(isa.make(Op.MATMUL, m=1, w_row=cfg.sp_rows - n + 1),
+                             isa.make(Op.MATMUL, m=self.r(1, 8), a_row=cfg.sp_rows - self.r(0, 0)),
+                             isa.make(Op.PAD, row=cfg.sp_rows - 1, count=2),
+                             isa.make(Op.LOAD, row=cfg.sp_rows - 1, y=1, x=1, len=1, pr=1))
+        if kind == "ACC_RANGE":
+            return self.pick(isa.make(Op.MATMUL, m=2, acc_row=cfg.acc_rows - 1),
+                             isa.make(Op.STORE, quant=1, row=cfg.acc_rows - 1, y=1, x=2, len=1, xs=1),
+                             isa.make(Op.PAD, mem=MEM_ACC, row=cfg.acc_rows, count=1))
+        if kind == "DRAM_RANGE":
+            return self.pick(isa.make(Op.LOAD, y=1, x=1, len=n, addr=cfg.dram_bytes - n + 1, xs=n),
+                             isa.make(Op.STORE, quant=0, y=2, x=1, len=1, ys=(1 << 20) - 1,
+                                      addr=(1 << 32) - (1 << 19)),
+                             isa.make(Op.LOAD, mem=MEM_ACC, y=2, x=1, len=1, ys=(1 << 20) - 1, addr=0))
+        if kind == "PROG_WRITE":
+            addr = inst_base + self.r(0, prog_bytes - 1)
+            return isa.make(Op.STORE, quant=1, y=1, x=1, len=1, xs=1, addr=addr)
+        raise ValueError(kind)
+
+
+def random_program(seed: int, cfg: MachineConfig | None = None, length: int | None = None,
+                   error_kind: str | None = None, data_bytes: int = 2048) -> RandomProgram:
+    """A reproducible program from `seed`: same seed, same program, same DRAM image."""
+    rng = np.random.default_rng(seed)
+    if cfg is None:
+        n = int(rng.choice([4, 8, 16]))
+        cfg = MachineConfig(n=n, sp_rows=int(rng.choice([64, 256])), acc_rows=int(rng.choice([64, 128])),
+                            dram_bytes=1 << 14)
+    gen = Generator(rng, cfg, data_bytes)
+    length = length if length is not None else int(rng.integers(4, 60))
+    preamble = gen.init_memories()
+    prog = preamble + [gen.random_instr() for _ in range(length)] + [isa.make(Op.HALT)]
+    # Programs sit after the data window, at a 16-byte multiple.
+    inst_base = data_bytes + 16 * int(rng.integers(0, 8))
+    expect = None
+    if error_kind is not None:
+        prog_bytes = INSTR_BYTES * len(prog)
+        if error_kind == "NO_HALT":
+            prog = prog[:-1]
+            expect = (ErrorCode.NO_HALT, len(prog))
+        else:
+            at = int(rng.integers(len(preamble), len(prog)))
+            prog[at] = gen.corrupt(error_kind, prog[at], inst_base, prog_bytes)
+            expect = (ErrorCode[error_kind], at)
+    if inst_base + INSTR_BYTES * len(prog) > cfg.dram_bytes:
+        raise ValueError("program does not fit DRAM_BYTES")
+    dram = bytearray(rng.integers(0, 256, cfg.dram_bytes, dtype=np.uint8).tobytes())
+    blob = isa.encode_program(prog)
+    dram[inst_base:inst_base + len(blob)] = blob
+    return RandomProgram(cfg, bytes(dram), prog, inst_base, expect)
