@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import check, element_bytes, load_rows
+from .asm import disassemble_one
+from .checks import check, dram_span, element_bytes, load_rows
 from .isa import INSTR_BYTES, MEM_ACC, ErrorCode, Instr, MachineConfig, Op, decode
 from .requant import requantize
 
@@ -37,6 +38,13 @@ class RunResult:
     sp: np.ndarray                # (SP_ROWS, N) int8
     acc: np.ndarray               # (ACC_ROWS, N) int32
     stats: dict = field(default_factory=dict)
+    faulting: Instr | None = None  # the instruction that raised the error, when it was fetched
+
+    def message(self) -> str:
+        if self.status == "DONE":
+            return f"DONE after {self.executed} instructions"
+        what = f": {disassemble_one(self.faulting)}" if self.faulting is not None else ""
+        return f"ERROR {self.err_code.name} (code {int(self.err_code)}) at instruction {self.err_index}{what}"
 
 
 def wrap32(v: np.ndarray) -> np.ndarray:
@@ -44,8 +52,12 @@ def wrap32(v: np.ndarray) -> np.ndarray:
 
 
 class Simulator:
-    def __init__(self, cfg: MachineConfig, dram, sp=None, acc=None):
+    """`bus_errors`: DRAM byte ranges [lo, hi) whose every access the memory answers with an AXI error; the
+    first instruction (or fetch) touching one ends the program with BUS, as the hardware reports it."""
+
+    def __init__(self, cfg: MachineConfig, dram, sp=None, acc=None, bus_errors=()):
         self.cfg = cfg
+        self.bus_errors = list(bus_errors)
         d = np.frombuffer(bytes(dram), dtype=np.uint8) if isinstance(dram, (bytes, bytearray)) else np.asarray(dram)
         if d.dtype != np.uint8 or d.ndim != 1:
             raise TypeError("dram must be bytes or a 1-D uint8 array")
@@ -71,19 +83,27 @@ class Simulator:
             addr = inst_base + INSTR_BYTES * i
             if addr + INSTR_BYTES > self.cfg.dram_bytes:
                 return self._result("ERROR", ErrorCode.DRAM_RANGE, i, i)
+            if self._bus_error(addr, addr + INSTR_BYTES - 1):
+                return self._result("ERROR", ErrorCode.BUS, i, i)
             word = int.from_bytes(self.dram[addr:addr + INSTR_BYTES].tobytes(), "little")
             ins = decode(word)
             err = check(ins, self.cfg, inst_base, inst_count)
+            if err == ErrorCode.NONE and ins.op in (Op.LOAD, Op.STORE) and self._bus_error(*dram_span(ins)):
+                err = ErrorCode.BUS
             if err != ErrorCode.NONE:
-                return self._result("ERROR", err, i, i)
+                return self._result("ERROR", err, i, i, ins)
             self.stats["ops"][ins.op.name] += 1
             if ins.op == Op.HALT:
                 return self._result("DONE", ErrorCode.NONE, 0, i + 1)
             self.execute(i, ins)
         return self._result("ERROR", ErrorCode.NO_HALT, inst_count, inst_count)
 
-    def _result(self, status, code, index, executed) -> RunResult:
-        return RunResult(status, ErrorCode(code), index, executed, self.trace, self.dram, self.sp, self.acc, self.stats)
+    def _bus_error(self, first: int, last: int) -> bool:
+        return any(first < hi and lo <= last for lo, hi in self.bus_errors)
+
+    def _result(self, status, code, index, executed, faulting=None) -> RunResult:
+        return RunResult(status, ErrorCode(code), index, executed, self.trace, self.dram, self.sp, self.acc,
+                         self.stats, faulting)
 
     # -- instructions (already checked legal) --------------------------------------------------------------
     def execute(self, index: int, ins: Instr) -> None:
@@ -143,5 +163,6 @@ class Simulator:
         pass
 
 
-def run_program(cfg: MachineConfig, dram, inst_base: int, inst_count: int, sp=None, acc=None) -> RunResult:
-    return Simulator(cfg, dram, sp, acc).run(inst_base, inst_count)
+def run_program(cfg: MachineConfig, dram, inst_base: int, inst_count: int, sp=None, acc=None,
+                bus_errors=()) -> RunResult:
+    return Simulator(cfg, dram, sp, acc, bus_errors).run(inst_base, inst_count)

