@@ -46,7 +46,7 @@ crosscheck: setup
 
 regress: setup
 	$(VPY) -m regressions.golden_regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress \
-	  $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED))
+	  $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED)) $(if $(TEST),--test $(TEST))
 
 lint: setup
 	$(VPY) -m sim.lint

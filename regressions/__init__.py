@@ -1,0 +1,1 @@
+"""Regression suites, their runner and reports."""
