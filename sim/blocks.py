@@ -1,0 +1,36 @@
+"""The simulatable units: each names its top module, its RTL, its cocotb/pyuvm test module and default
+parameters. `make sim BLOCK=…` and the pytest wrappers both start simulations from here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RTL = ROOT / "rtl"
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    toplevel: str
+    rtl_dirs: tuple[str, ...]
+    test_module: str
+    defaults: dict = field(default_factory=dict)
+    tests: tuple[str, ...] = ()
+
+    def sources(self) -> list[Path]:
+        return sorted(p for d in self.rtl_dirs for p in (RTL / d).glob("*.v"))
+
+
+BLOCKS = {b.name: b for b in [
+    Block("mac_array", "mac_array", ("mac_array",), "verif.mac_array.mac_array_tests",
+          {"N": 8, "TAG_W": 24},
+          ("MacArrayRandomTest", "MacArrayExtremesTest", "MacArrayBackToBackTest")),
+]}
+
+
+def get(name: str) -> Block:
+    try:
+        return BLOCKS[name]
+    except KeyError:
+        raise KeyError(f"unknown block {name!r} (blocks: {', '.join(BLOCKS)})") from None

@@ -1,0 +1,1 @@
+"""pyuvm verification environments: common/ holds what every environment shares; one folder per block."""

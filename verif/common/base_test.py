@@ -1,0 +1,48 @@
+"""Test base: prints the seed and the command that reproduces the run with waves, runs the main sequence under
+an objection with a simulated-time watchdog, exports functional coverage, and stops the BFM's coroutines so
+the next test in the same simulation starts clean."""
+from __future__ import annotations
+
+import cocotb
+from cocotb.triggers import Timer, with_timeout
+from cocotb_coverage.coverage import coverage_db
+from pyuvm import ConfigDB, uvm_root, uvm_test
+
+from . import context
+
+
+class BaseTest(uvm_test):
+    timeout_us = 2000           # simulated-time watchdog for the main sequence
+
+    def build_phase(self):
+        self.rng = context.rng(self.get_type_name())
+        ConfigDB().set(None, "*", "RNG", self.rng)
+        self.logger.info(f"seed {context.seed()} -- reproduce with waves: {context.reproduce_command()}")
+
+    async def run_phase(self):
+        self.raise_objection()
+        try:
+            await with_timeout(self.body(), self.timeout_us, "us")
+        except cocotb.triggers.SimTimeoutError:
+            raise AssertionError(f"{self.get_type_name()}: simulated-time watchdog ({self.timeout_us} us) fired; "
+                                 f"reproduce: {context.reproduce_command()}") from None
+        finally:
+            self.drop_objection()
+
+    async def body(self):
+        raise NotImplementedError
+
+    def report_phase(self):
+        path = context.out_dir() / "coverage.yml"
+        coverage_db.export_to_yaml(str(path))
+
+    def final_phase(self):
+        bfm = ConfigDB().get(None, "", "BFM")
+        bfm.stop()
+
+
+async def settle(ns: int = 100):
+    await Timer(ns, unit="ns")
+
+
+__all__ = ["BaseTest", "settle", "uvm_root"]

@@ -1,0 +1,1 @@
+"""Block environment for rtl/mac_array (the systolic array): agent, sequences, scoreboard, coverage, tests."""
