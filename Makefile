@@ -14,12 +14,18 @@ SEED ?=
 OUT ?= out
 
 .DEFAULT_GOAL := help
-.PHONY: help setup doctor test test-golden crosscheck regress lint clean distclean
+# One block simulation (what a failing test prints to reproduce it).
+BLOCK ?= mac_array
+SIM ?= icarus
+WAVES ?= 0
+
+.PHONY: help setup doctor test crosscheck regress sim lint clean distclean
 
 help:
 	@echo "npu8 make targets"
 	@echo "  make regress [SUITE=smoke|nightly] [SEEDS=N] [JOBS=2]   random-program regression (main job)"
 	@echo "  make test                 the test suite (what CI runs)"
+	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
 	@echo "  make crosscheck           golden requantiser and operators vs onnxruntime, with counts"
 	@echo "  make lint                 verilator --lint-only -Wall over rtl/"
 	@echo "  make doctor               every tool's version and where it came from"
@@ -47,6 +53,10 @@ crosscheck: setup
 regress: setup
 	$(VPY) -m regressions.golden_regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress \
 	  $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED)) $(if $(TEST),--test $(TEST))
+
+sim: setup
+	$(VPY) -m sim.run --block $(BLOCK) --sim $(SIM) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \
+	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)") $(if $(filter 1,$(WAVES)),--waves)
 
 lint: setup
 	$(VPY) -m sim.lint

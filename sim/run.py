@@ -27,6 +27,7 @@ class Outcome:
     failures: list[str]
     results: Path
     test_dir: Path
+    waves: list[Path]
 
     @property
     def ok(self) -> bool:
@@ -67,7 +68,10 @@ def run_block(block_name: str, sim: str, seed: int, test_dir: Path | None = None
         for bad in case.findall("failure") + case.findall("error"):
             failures.append(f"{case.get('name')}: {bad.get('message') or ''}".strip())
     failed = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
-    return Outcome(len(cases) - failed, failed, failures, results, test_dir)
+    bdir = build_dir_for(sim, block.toplevel, params, waves, [s.resolve() for s in block.sources()],
+                         {d: 1 for d in defines})
+    wave_files = [p for d in (test_dir, bdir) for p in sorted(d.glob("*.fst")) + sorted(d.glob("*.vcd"))] if waves else []
+    return Outcome(len(cases) - failed, failed, failures, results, test_dir, wave_files)
 
 
 def _params(items: list[str]) -> dict:
@@ -98,9 +102,7 @@ def main(argv=None) -> int:
         print(f"  FAIL {f}")
     print(f"  results: {out.results}\n  log and coverage: {out.test_dir}")
     if args.waves:
-        waves = sorted(out.test_dir.glob("*.fst")) + sorted(out.test_dir.glob("*.vcd"))
-        waves += sorted(build_dir_for(args.sim, blocks.get(args.block).toplevel, {}, True, []).parent.glob("*/*.fst"))
-        print("  waves: " + (", ".join(map(str, waves[:3])) if waves else "(see the build and test directories)"))
+        print("  waves: " + (", ".join(map(str, out.waves)) if out.waves else "none written (see the log)"))
     return 0 if out.ok else 1
 
 

@@ -1,0 +1,116 @@
+// Accumulator memory: ROWS rows of N int32 lanes, one write port (overwrite, or accumulate: add to what the
+// row holds, modulo 2^32) and one read port. Every write takes two stages: stage 0 reads the old row (an
+// accumulate needs it), stage 1 writes. A one-entry forward covers the write that lands in the same cycle a
+// read samples the RAM, so a read always returns the row as of every write accepted in an earlier cycle
+// (a write accepted in the same cycle as the read is ordered after it).
+// An accumulate and a read both need the RAM's read port: when they meet, a round-robin arbiter picks one.
+// Every accepted request gets a response one cycle later, with an error flag when the row is out of range.
+`timescale 1ns / 1ps
+module accumulator #(
+    parameter integer N    = 8,
+    parameter integer ROWS = 1024
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+    // write port
+    input  wire             w_valid,
+    output wire             w_ready,
+    input  wire             w_acc,          // 1: accumulate, 0: overwrite
+    input  wire [15:0]      w_row,
+    input  wire [N-1:0]     w_lane_en,
+    input  wire [N*32-1:0]  w_data,
+    output reg              w_rsp_valid,
+    output reg              w_rsp_err,
+    // read port
+    input  wire             r_valid,
+    output wire             r_ready,
+    input  wire [15:0]      r_row,
+    output reg              r_rsp_valid,
+    output reg              r_rsp_err,
+    output wire [N*32-1:0]  r_data
+);
+    localparam integer AW = (ROWS > 1) ? $clog2(ROWS) : 1;
+
+    wire w_oor = {16'd0, w_row} >= ROWS;
+    wire r_oor = {16'd0, r_row} >= ROWS;
+    wire w_reads = w_valid && w_acc && !w_oor;            // needs the RAM read port
+    wire clash   = w_reads && r_valid && !r_oor;
+    reg  prefer_r;
+    assign w_ready = !clash || !prefer_r;
+    assign r_ready = !clash ||  prefer_r;
+    wire w_fire = w_valid && w_ready;
+    wire r_fire = r_valid && r_ready;
+
+    // stage 1 of a write
+    reg             s1_valid, s1_acc;
+    reg [AW-1:0]    s1_row;
+    reg [N-1:0]     s1_lanes;
+    reg [N*32-1:0]  s1_data;
+    // the write the RAM performs this cycle, remembered for one cycle to forward
+    reg             fw_valid;
+    reg [AW-1:0]    fw_row;
+    reg [N-1:0]     fw_lanes;
+    reg [N*32-1:0]  fw_data;
+    // read response bookkeeping
+    reg [AW-1:0]    r_row_q;
+
+    wire [N*32-1:0] ram_rdata;
+    wire            ram_re = w_reads && w_fire || r_fire && !r_oor;
+    wire [AW-1:0]   ram_raddr = (w_reads && w_fire) ? w_row[AW-1:0] : r_row[AW-1:0];
+
+    // old row as of every earlier write: the RAM word, with the lanes of the write it just missed
+    function [N*32-1:0] forward(input [N*32-1:0] ram, input hit, input [N-1:0] lanes, input [N*32-1:0] data);
+        integer i;
+        begin
+            forward = ram;
+            for (i = 0; i < N; i = i + 1)
+                if (hit && lanes[i]) forward[i*32 +: 32] = data[i*32 +: 32];
+        end
+    endfunction
+
+    wire [N*32-1:0] s1_old = forward(ram_rdata, fw_valid && fw_row == s1_row, fw_lanes, fw_data);
+    reg  [N*32-1:0] s1_new;
+    integer l;
+    always @* begin
+        for (l = 0; l < N; l = l + 1)
+            s1_new[l*32 +: 32] = s1_acc ? s1_old[l*32 +: 32] + s1_data[l*32 +: 32] : s1_data[l*32 +: 32];
+    end
+`ifdef NPU8_FAULT_ACC_NO_FORWARD
+    // Injected fault for the scoreboard's self-test: reads lose the forward (stale data after a write).
+    assign r_data = ram_rdata;
+`else
+    assign r_data = forward(ram_rdata, fw_valid && fw_row == r_row_q, fw_lanes, fw_data);
+`endif
+
+    sram_1r1w #(.LANES(N), .LANE_W(32), .DEPTH(ROWS)) u_ram (
+        .clk(clk), .re(ram_re), .raddr(ram_raddr), .rdata(ram_rdata),
+        .we(s1_valid), .waddr(s1_row), .lane_en(s1_lanes), .wdata(s1_new));
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            prefer_r    <= 1'b0;
+            s1_valid    <= 1'b0;
+            fw_valid    <= 1'b0;
+            w_rsp_valid <= 1'b0;
+            w_rsp_err   <= 1'b0;
+            r_rsp_valid <= 1'b0;
+            r_rsp_err   <= 1'b0;
+        end else begin
+            if (clash) prefer_r <= !prefer_r;
+            s1_valid    <= w_fire && !w_oor;
+            fw_valid    <= s1_valid;
+            w_rsp_valid <= w_fire;
+            w_rsp_err   <= w_fire && w_oor;
+            r_rsp_valid <= r_fire;
+            r_rsp_err   <= r_fire && r_oor;
+        end
+        s1_acc   <= w_acc;
+        s1_row   <= w_row[AW-1:0];
+        s1_lanes <= w_lane_en;
+        s1_data  <= w_data;
+        fw_row   <= s1_row;
+        fw_lanes <= s1_lanes;
+        fw_data  <= s1_new;
+        r_row_q  <= r_row[AW-1:0];
+    end
+endmodule

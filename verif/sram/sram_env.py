@@ -1,0 +1,19 @@
+"""Environment of an rtl/sram memory: one agent per port, all monitors into one scoreboard."""
+from __future__ import annotations
+
+from pyuvm import ConfigDB, uvm_env
+
+from .sram_agent import MemPortAgent
+from .sram_scoreboard import SramScoreboard
+
+
+class SramEnv(uvm_env):
+    def build_phase(self):
+        cfg = ConfigDB().get(self, "", "SRAM_CFG")
+        self.agents = {name: MemPortAgent(name, self) for name in cfg["ports"]}
+        self.scoreboard = SramScoreboard("scoreboard", self)
+        self.scoreboard.rows, self.scoreboard.lanes, self.scoreboard.bits = cfg["rows"], cfg["lanes"], cfg["bits"]
+
+    def connect_phase(self):
+        for agent in self.agents.values():
+            agent.monitor.ap.connect(self.scoreboard.collector.analysis_export)

@@ -1,0 +1,61 @@
+"""Scoreboard of rtl/sram: replays every completed access, in acceptance order (reads of a cycle before its
+writes), on the reference memory model and checks read data (defined lanes), error flags (out of range and
+only then), the one-cycle response latency, and that no request waited more than one cycle for a bank."""
+from __future__ import annotations
+
+from pyuvm import uvm_subscriber
+
+from verif.common.scoreboard_base import ScoreboardBase
+
+from .ref_model import RefMemory
+from .sram_coverage import sample_access
+
+
+class _Collector(uvm_subscriber):
+    def build_phase(self):
+        self.items = []
+
+    def write(self, acc):
+        self.items.append(acc)
+
+
+class SramScoreboard(ScoreboardBase):
+    rows = 0
+    lanes = 0
+    bits = 0
+    max_wait = 1
+
+    def build_phase(self):
+        super().build_phase()
+        self.collector = _Collector("collector", self)
+
+    def check_phase(self):
+        model = RefMemory(self.rows, self.lanes, self.bits)
+        last_write: dict[int, int] = {}
+        for a in sorted(self.collector.items, key=lambda a: (a.cycle, a.write)):
+            where = f"{a.port} {'write' if a.write else 'read'} row {a.row} accepted at cycle {a.cycle}"
+            self.compared += 1
+            if a.rsp_cycle != a.cycle + 1:
+                self.mismatch(f"{where}: response at cycle {a.rsp_cycle}, expected {a.cycle + 1}")
+            if a.waited > self.max_wait:
+                self.mismatch(f"{where}: waited {a.waited} cycles for its bank (starvation)")
+            oor = not model.in_range(a.row)
+            if a.rsp_err != oor:
+                self.mismatch(f"{where}: error flag {int(a.rsp_err)}, expected {int(oor)} (rows 0..{self.rows - 1})")
+            distance = a.cycle - last_write.get(a.row, -10)
+            sample_access(a, self.rows, distance)
+            if oor:
+                continue
+            if a.write:
+                model.write(a.row, a.lanes, a.data, a.acc)
+                last_write[a.row] = a.cycle
+            elif isinstance(a.rsp_data, str):
+                self.mismatch(f"{where}: read data has undefined bits: {a.rsp_data}")
+            elif a.rsp_data is not None:
+                want, known = model.read(a.row)
+                bad = [i for i in range(self.lanes) if known[i] and a.rsp_data[i] != want[i]]
+                if bad:
+                    i = bad[0]
+                    self.mismatch(f"{where}: lane {i} expected {int(want[i])}, got {int(a.rsp_data[i])} "
+                                  f"(last write to the row {distance} cycle(s) before)")
+        super().check_phase()
