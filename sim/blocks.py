@@ -17,9 +17,11 @@ class Block:
     test_module: str
     defaults: dict = field(default_factory=dict)
     tests: tuple[str, ...] = ()
+    tb_dirs: tuple[str, ...] = ()      # testbench HDL (wrappers, protocol checkers) under verif/
 
     def sources(self) -> list[Path]:
-        return sorted(p for d in self.rtl_dirs for p in (RTL / d).glob("*.v"))
+        return sorted(p for d in self.rtl_dirs for p in (RTL / d).glob("*.v")) + \
+            sorted(p for d in self.tb_dirs for p in (ROOT / "verif" / d).glob("*.v"))
 
 
 BLOCKS = {b.name: b for b in [
@@ -30,6 +32,9 @@ BLOCKS = {b.name: b for b in [
           ("ScratchpadRandomTest", "ScratchpadConflictTest", "ScratchpadRangeTest")),
     Block("accumulator", "accumulator", ("sram",), "verif.sram.accumulator_tests", {"N": 8, "ROWS": 64},
           ("AccumulatorRandomTest", "AccumulatorChainTest", "AccumulatorRangeTest")),
+    Block("axi_master", "tb_axi_master", ("interconnect",), "verif.interconnect.interconnect_tests",
+          {"DW": 128, "MAX_OUT": 4}, ("AxiRandomTest", "AxiBackpressureTest", "AxiContentionTest", "AxiErrorTest"),
+          tb_dirs=("interconnect/hdl",)),
 ]}
 
 

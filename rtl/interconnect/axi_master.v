@@ -96,7 +96,12 @@ module axi_master #(
     wire        want1 = r_left[1] != 16'd0;
     wire        ar_free = !m_axi_arvalid || m_axi_arready;
     wire        can_issue = ar_free && (outstanding < MAX_OUT[OW-1:0] || (m_axi_rvalid && m_axi_rready && m_axi_rlast));
+`ifdef NPU8_FAULT_AXI_FIXED_PRIORITY
+    // Injected fault for the scoreboard's self-test: fetch always wins, so the load client can starve.
+    wire        grant1 = want1 && !want0;
+`else
     wire        grant1 = want1 && (!want0 || last_grant == 1'b0);
+`endif
     wire        issue = can_issue && (want0 || want1);
     wire [1:0]  gc = grant1 ? 2'd1 : 2'd0;
     wire [16:0] g_beats = burst_beats(r_addr[gc[0]][11:0], r_left[gc[0]]);
@@ -145,7 +150,8 @@ module axi_master #(
     end
 
     // ---- read data: routed by RID ---------------------------------------------------------------------
-    assign m_axi_rready = m_axi_rid[0] ? rd_ready[1] : rd_ready[0];
+    // Gated by RVALID (AXI lets READY wait for VALID) so an undriven RID between bursts cannot make it X.
+    assign m_axi_rready = m_axi_rvalid && (m_axi_rid[0] ? rd_ready[1] : rd_ready[0]);
     assign rd_valid = {m_axi_rvalid && m_axi_rid == 2'd1, m_axi_rvalid && m_axi_rid == 2'd0};
     assign rd_data  = m_axi_rdata;
     assign rd_err   = m_axi_rresp[1];
@@ -156,7 +162,12 @@ module axi_master #(
     reg  [1:0]  w_state;
     reg  [31:0] w_addr;
     reg  [15:0] w_left;                // beats not yet given an AW
-    reg  [4:0]  w_burst;               // beats left in the current burst
+    reg  [4:0]  w_burst;               // beats of the current burst not yet sent on W
+    reg  [4:0]  w_take;                // beats of the current burst not yet taken from the client
+    // W holding register: AXI needs WVALID and the payload held until WREADY, the client need not hold them.
+    reg             wbuf_valid;
+    reg  [DW-1:0]   wbuf_data;
+    reg  [DW/8-1:0] wbuf_strb;
     reg  [16:0] b_pending;
     reg         b_err;
     wire [16:0] w_beats = burst_beats(w_addr[11:0], w_left);
@@ -164,10 +175,19 @@ module axi_master #(
     wire        b_fire  = m_axi_bvalid && m_axi_bready;
 
     assign wq_ready     = w_state == W_IDLE;
-    assign m_axi_wvalid = w_state == W_DATA && wd_valid;
-    assign wd_ready     = w_state == W_DATA && m_axi_wready;
+    assign wd_ready     = w_state == W_DATA && w_take != 5'd0 && (!wbuf_valid || w_fire);
+    wire   take         = wd_valid && wd_ready;
+`ifdef NPU8_FAULT_AXI_W_PASSTHROUGH
+    // Injected fault for the protocol checker's self-test: the client's valid straight onto WVALID, which
+    // can then drop before WREADY.
+    assign m_axi_wvalid = w_state == W_DATA && wd_valid && w_take != 5'd0;
     assign m_axi_wdata  = wd_data;
     assign m_axi_wstrb  = wd_strb;
+`else
+    assign m_axi_wvalid = wbuf_valid;
+    assign m_axi_wdata  = wbuf_data;
+    assign m_axi_wstrb  = wbuf_strb;
+`endif
     assign m_axi_wlast  = w_burst == 5'd1;
     assign m_axi_bready = 1'b1;
 
@@ -179,8 +199,17 @@ module axi_master #(
             b_err         <= 1'b0;
             wr_done       <= 1'b0;
             wr_err        <= 1'b0;
+            wbuf_valid    <= 1'b0;
         end else begin
             wr_done <= 1'b0;
+            if (take) begin
+                wbuf_valid <= 1'b1;
+                wbuf_data  <= wd_data;
+                wbuf_strb  <= wd_strb;
+                w_take     <= w_take - 5'd1;
+            end else if (w_fire) begin
+                wbuf_valid <= 1'b0;
+            end
             b_pending <= b_pending + ((m_axi_awvalid && m_axi_awready) ? 17'd1 : 17'd0) - (b_fire ? 17'd1 : 17'd0);
             if (b_fire && m_axi_bresp[1]) b_err <= 1'b1;
             case (w_state)
@@ -195,6 +224,7 @@ module axi_master #(
                     m_axi_awaddr  <= w_addr;
                     m_axi_awlen   <= w_beats[7:0] - 8'd1;
                     w_burst       <= w_beats[4:0];
+                    w_take        <= w_beats[4:0];
                     w_left        <= w_left - w_beats[15:0];
                     w_addr        <= w_addr + ({15'd0, w_beats} << SHIFT);
                 end else if (m_axi_awready) begin
