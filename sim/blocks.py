@@ -35,6 +35,9 @@ BLOCKS = {b.name: b for b in [
     Block("axi_master", "tb_axi_master", ("interconnect",), "verif.interconnect.interconnect_tests",
           {"DW": 128, "MAX_OUT": 4}, ("AxiRandomTest", "AxiBackpressureTest", "AxiContentionTest", "AxiErrorTest"),
           tb_dirs=("interconnect/hdl",)),
+    Block("ctrl", "ctrl", ("ctrl",), "verif.ctrl.ctrl_tests",
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 64, "DRAM_BYTES": 16384},
+          ("CtrlLegalProgramsTest", "CtrlErrorProgramsTest", "CtrlBusErrorTest", "CtrlFastUnitsTest")),
 ]}
 
 

@@ -1,0 +1,37 @@
+"""Which SP rows, ACC rows and DRAM bytes an instruction reads and writes: what the hardware's hazard
+tracking must respect (two instructions conflict when they touch overlapping locations of one memory and
+at least one of them writes there)."""
+from __future__ import annotations
+
+from .checks import dram_span, load_rows
+from .isa import MEM_ACC, Instr, MachineConfig, Op
+
+
+def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool, bool]]:
+    """memory -> (first, last, reads, writes) for a legal instruction."""
+    fp = {}
+    if ins.op == Op.LOAD:
+        mem = "acc" if ins.mem == MEM_ACC else "sp"
+        fp[mem] = (ins.row, ins.row + load_rows(ins) - 1, False, True)
+        fp["dram"] = (*dram_span(ins), True, False)
+    elif ins.op == Op.PAD:
+        fp["acc" if ins.mem == MEM_ACC else "sp"] = (ins.row, ins.row + ins.count - 1, False, True)
+    elif ins.op == Op.MATMUL:
+        fp["sp"] = (min(ins.a_row, ins.w_row), max(ins.a_row + ins.m, ins.w_row + cfg.n) - 1, True, False)
+        fp["acc"] = (ins.acc_row, ins.acc_row + ins.m - 1, bool(ins.acc), True)
+    elif ins.op == Op.STORE:
+        fp["acc"] = (ins.row, ins.row + ins.y * ins.x - 1, True, False)
+        fp["dram"] = (*dram_span(ins), False, True)
+    return fp
+
+
+def conflict(a: dict, b: dict) -> bool:
+    for mem, (lo, hi, rd, wr) in a.items():
+        if mem in b:
+            lo2, hi2, rd2, wr2 = b[mem]
+            if lo <= hi2 and lo2 <= hi and ((wr and (rd2 or wr2)) or (wr2 and rd)):
+                return True
+    return False
+
+
+QUEUE = {Op.LOAD: "load", Op.PAD: "load", Op.MATMUL: "compute", Op.STORE: "store"}

@@ -1,0 +1,231 @@
+// The controller (docs/architecture.md, "ctrl"): fetches the program through a read client of the AXI
+// master, decodes and checks each instruction in order (instr_decode), keeps CONFIG state, and issues
+// LOAD/PAD, MATMUL and STORE into three queues (instr_queue). An instruction is issued only when it
+// conflicts with nothing still queued or executing in the other two queues, so units overlap whenever they
+// are independent and the program keeps its sequential meaning. SYNC waits for all queues to empty; HALT
+// and every error drain them, then raise done (and irq) with the error code and the faulting index.
+// Instructions are one 128-bit beat each: the fetch client's data width is 128.
+`timescale 1ns / 1ps
+module ctrl #(
+    parameter integer N          = 8,
+    parameter integer SP_ROWS    = 4096,
+    parameter integer ACC_ROWS   = 1024,
+    parameter [33:0]  DRAM_BYTES = 34'h100000,
+    parameter integer QDEPTH     = 4,
+    parameter integer CHUNK      = 8            // instructions per fetch transfer (fetch buffer holds 2)
+) (
+    input  wire          clk,
+    input  wire          rst_n,
+    // host (CSRs)
+    input  wire          start,
+    input  wire [31:0]   inst_base,
+    input  wire [15:0]   inst_count,
+    output wire          busy,
+    output reg           done,
+    output reg  [3:0]    err_code,
+    output reg  [15:0]   err_index,
+    output reg           irq,
+    // fetch: a read client of the AXI master
+    output reg           f_rq_valid,
+    input  wire          f_rq_ready,
+    output reg  [31:0]   f_rq_addr,
+    output reg  [15:0]   f_rq_beats,
+    input  wire          f_rd_valid,
+    output wire          f_rd_ready,
+    input  wire [127:0]  f_rd_data,
+    input  wire          f_rd_last,
+    input  wire          f_rd_err,
+    // queues: the head instruction {index, cfg, word}; the unit pulses *_done (with *_err on a bus error)
+    output wire          lq_valid,
+    output wire [190:0]  lq_head,
+    input  wire          lq_done,
+    input  wire          lq_err,
+    output wire          cq_valid,
+    output wire [190:0]  cq_head,
+    input  wire          cq_done,
+    input  wire          cq_err,
+    output wire          sq_valid,
+    output wire [190:0]  sq_head,
+    input  wire          sq_done,
+    input  wire          sq_err,
+    // performance counters (cleared by start)
+    output reg  [31:0]   cycles,
+    output reg  [31:0]   stall_dep,         // an issuable instruction waited on a hazard
+    output reg  [31:0]   stall_full,        // ... on a full queue
+    output reg  [31:0]   retired
+);
+    localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
+    localparam [3:0] E_DRAM = 4'd6, E_NO_HALT = 4'd8, E_BUS = 4'd9;
+    localparam integer FB = 2 * CHUNK;                  // fetch buffer entries
+    localparam integer FBW = $clog2(FB);
+    localparam integer FPW = 170;
+
+    reg  [1:0]   state;
+    assign busy = state != S_IDLE;
+
+    // ---- fetch ---------------------------------------------------------------------------------------------
+    reg  [128:0] fbuf [0:FB-1];                        // {bus error, word}
+    reg  [FBW-1:0] f_wr, f_rd;
+    reg  [FBW:0] f_count;                              // entries held + beats requested but not yet arrived
+    reg  [FBW:0] f_held;
+    reg  [16:0]  f_next;                               // next index to request
+    reg          f_busy;                               // a transfer is outstanding
+    reg  [16:0]  fetchable;                            // indices whose 16 bytes lie inside DRAM
+    wire [33:0]  room = DRAM_BYTES - {2'd0, inst_base[31:4], 4'd0};
+    wire [16:0]  limit = (fetchable < {1'b0, inst_count}) ? fetchable : {1'b0, inst_count};
+    wire [16:0]  left = limit - f_next;
+    wire [16:0]  chunk_beats = (left > CHUNK[16:0]) ? CHUNK[16:0] : left;
+    wire         f_beat = f_rd_valid && f_rd_ready;
+    assign f_rd_ready = 1'b1;                          // space was reserved when the transfer was requested
+
+    // ---- decode --------------------------------------------------------------------------------------------
+    reg  [16:0]  d_idx;
+    wire [128:0] d_entry = fbuf[f_rd];
+    wire [127:0] d_word = d_entry[127:0];
+    wire         d_have = f_held != 0;
+    wire [3:0]   d_op, d_err;
+    wire [FPW-1:0] d_fp;
+    instr_decode #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES)) u_decode (
+        .word(d_word), .inst_base({inst_base[31:4], 4'd0}), .inst_count(inst_count), .op(d_op), .err(d_err),
+        .sp_rd(d_fp[169]), .sp_wr(d_fp[168]), .sp_lo(d_fp[167:144]), .sp_hi(d_fp[143:120]),
+        .acc_rd(d_fp[119]), .acc_wr(d_fp[118]), .acc_lo(d_fp[117:94]), .acc_hi(d_fp[93:70]),
+        .dram_rd(d_fp[69]), .dram_wr(d_fp[68]), .dram_lo(d_fp[67:34]), .dram_hi(d_fp[33:0]));
+
+    reg  [46:0]  cfg;                                  // {relu, pad, out_zp, shift, multiplier}
+    wire [190:0] record = {d_idx[15:0], cfg, d_word};
+    wire to_lq = d_op == 4'd1 || d_op == 4'd4;
+    wire to_cq = d_op == 4'd2;
+    wire to_sq = d_op == 4'd3;
+
+    // ---- queues and hazards --------------------------------------------------------------------------------
+    wire lq_full, cq_full, sq_full, lq_empty, cq_empty, sq_empty;
+    wire [QDEPTH-1:0] lq_v, cq_v, sq_v;
+    wire [QDEPTH*FPW-1:0] lq_fp, cq_fp, sq_fp;
+    wire [QDEPTH-1:0] hit_l, hit_c, hit_s;
+    genvar g;
+    generate
+        for (g = 0; g < QDEPTH; g = g + 1) begin : g_haz
+            wire cl, cc, cs;
+            footprint_conflict u_l (.a(d_fp), .b(lq_fp[g*FPW +: FPW]), .conflict(cl));
+            footprint_conflict u_c (.a(d_fp), .b(cq_fp[g*FPW +: FPW]), .conflict(cc));
+            footprint_conflict u_s (.a(d_fp), .b(sq_fp[g*FPW +: FPW]), .conflict(cs));
+            assign hit_l[g] = cl && lq_v[g];
+            assign hit_c[g] = cc && cq_v[g];
+            assign hit_s[g] = cs && sq_v[g];
+        end
+    endgenerate
+`ifdef NPU8_FAULT_CTRL_NO_HAZARD
+    // Injected fault for the scoreboard's self-test: issue without looking at the other queues.
+    wire hazard = 1'b0;
+`else
+    wire hazard = (to_lq && (|hit_c || |hit_s)) || (to_cq && (|hit_l || |hit_s)) || (to_sq && (|hit_l || |hit_c));
+`endif
+    wire q_full = (to_lq && lq_full) || (to_cq && cq_full) || (to_sq && sq_full);
+    wire all_empty = lq_empty && cq_empty && sq_empty;
+
+    reg  stop;                                          // an error or HALT ended issue
+    wire decoding = state == S_RUN && !stop;
+    wire at_end   = d_idx == {1'b0, inst_count};
+    wire past_dram = d_idx >= fetchable;
+    wire legal    = d_have && !d_entry[128] && d_err == 4'd0;
+    wire issue    = decoding && !at_end && !past_dram && legal && (to_lq || to_cq || to_sq) && !hazard && !q_full;
+    wire consume  = decoding && !at_end && !past_dram && legal &&
+                    (d_op == 4'd5 || (d_op == 4'd6 && all_empty) || d_op == 4'd7);
+    wire take     = issue || consume;                  // the decoder is done with the buffer's head
+    localparam [FBW:0] FB_SLOTS = FB[FBW:0];
+    wire f_request = state == S_RUN && !stop && !f_busy && !f_rq_valid && f_next < limit &&
+                     {1'b0, f_count} + {1'b0, chunk_beats[FBW:0]} <= {1'b0, FB_SLOTS};
+
+    instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_lq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
+        .push(issue && to_lq), .push_data(record), .push_fp(d_fp), .full(lq_full), .empty(lq_empty),
+        .head(lq_head), .pop(lq_done), .valid_all(lq_v), .fp_all(lq_fp));
+    instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_cq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
+        .push(issue && to_cq), .push_data(record), .push_fp(d_fp), .full(cq_full), .empty(cq_empty),
+        .head(cq_head), .pop(cq_done), .valid_all(cq_v), .fp_all(cq_fp));
+    instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_sq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
+        .push(issue && to_sq), .push_data(record), .push_fp(d_fp), .full(sq_full), .empty(sq_empty),
+        .head(sq_head), .pop(sq_done), .valid_all(sq_v), .fp_all(sq_fp));
+    assign lq_valid = !lq_empty;
+    assign cq_valid = !cq_empty;
+    assign sq_valid = !sq_empty;
+
+    // a unit's bus error: the first one reported names the instruction
+    wire        unit_err = (lq_done && lq_err) || (cq_done && cq_err) || (sq_done && sq_err);
+    wire [15:0] unit_err_idx = (lq_done && lq_err) ? lq_head[190:175] :
+                               (cq_done && cq_err) ? cq_head[190:175] : sq_head[190:175];
+
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state <= S_IDLE; done <= 1'b0; irq <= 1'b0; err_code <= 4'd0; err_index <= 16'd0;
+            f_rq_valid <= 1'b0; f_busy <= 1'b0; stop <= 1'b0;
+            cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
+        end else begin
+            irq <= 1'b0;
+            case (state)
+                S_IDLE: if (start) begin
+                    state <= S_RUN; done <= 1'b0; err_code <= 4'd0; err_index <= 16'd0; stop <= 1'b0;
+                    f_wr <= {FBW{1'b0}}; f_rd <= {FBW{1'b0}}; f_count <= 0; f_held <= 0;
+                    f_next <= 17'd0; d_idx <= 17'd0; cfg <= 47'd0;
+                    fetchable <= (room[33:4] > 30'h10000) ? 17'h10000 : room[20:4];
+                    cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
+                end
+                S_RUN, S_DRAIN: begin
+                    cycles <= cycles + 32'd1;
+                    // fetch: one transfer at a time, into buffer space reserved when it is requested
+                    if (f_rq_valid && f_rq_ready) f_rq_valid <= 1'b0;
+                    if (f_request) begin
+                        f_rq_valid <= 1'b1;
+                        f_rq_addr  <= {inst_base[31:4], 4'd0} + {11'd0, f_next, 4'd0};
+                        f_rq_beats <= chunk_beats[15:0];
+                        f_busy     <= 1'b1;
+                        f_next     <= f_next + chunk_beats;
+                    end
+                    if (f_beat) begin
+                        fbuf[f_wr] <= {f_rd_err, f_rd_data};
+                        f_wr <= f_wr + 1'b1;
+                        if (f_rd_last) f_busy <= 1'b0;
+                    end
+                    f_count <= f_count + (f_request ? chunk_beats[FBW:0] : {(FBW+1){1'b0}}) - {{FBW{1'b0}}, take};
+                    f_held  <= f_held + {{FBW{1'b0}}, f_beat} - {{FBW{1'b0}}, take};
+                    if (take) begin
+                        f_rd  <= f_rd + 1'b1;
+                        d_idx <= d_idx + 17'd1;
+                    end
+                    if (consume && d_op == 4'd5) cfg <= {d_word[4], d_word[15:8], d_word[23:16], d_word[29:24], d_word[55:32]};
+                    if (consume) retired <= retired + 32'd1 + (lq_done ? 1 : 0) + (cq_done ? 1 : 0) + (sq_done ? 1 : 0);
+                    else retired <= retired + (lq_done ? 1 : 0) + (cq_done ? 1 : 0) + (sq_done ? 1 : 0);
+                    if (decoding && d_have && legal && !at_end && (to_lq || to_cq || to_sq)) begin
+                        if (hazard) stall_dep <= stall_dep + 32'd1;
+                        else if (q_full) stall_full <= stall_full + 32'd1;
+                    end
+                    // the end of issue: HALT, an illegal instruction, running off the program, a bus error
+                    if (decoding) begin
+                        if (at_end) begin
+                            stop <= 1'b1; err_code <= E_NO_HALT; err_index <= inst_count;
+                        end else if (past_dram) begin
+                            stop <= 1'b1; err_code <= E_DRAM; err_index <= d_idx[15:0];
+                        end else if (d_have && d_entry[128]) begin
+                            stop <= 1'b1; err_code <= E_BUS; err_index <= d_idx[15:0];
+                        end else if (d_have && d_err != 4'd0) begin
+                            stop <= 1'b1; err_code <= d_err; err_index <= d_idx[15:0];
+                        end else if (consume && d_op == 4'd7) begin
+                            stop <= 1'b1;
+                        end
+                    end
+                    if (unit_err && err_code == 4'd0 && !(decoding && (at_end || past_dram || (d_have && !legal)))) begin
+                        stop <= 1'b1; err_code <= E_BUS; err_index <= unit_err_idx;
+                    end
+                    if (stop || unit_err) state <= S_DRAIN;
+                    if (state == S_DRAIN && all_empty && !f_busy && !f_rq_valid) begin
+                        state <= S_IDLE; done <= 1'b1; irq <= 1'b1;
+                    end
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [21:0] unused = {room[33:21], room[3:0], inst_base[3:0], d_fp[0] & 1'b0};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
