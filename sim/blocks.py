@@ -38,6 +38,8 @@ BLOCKS = {b.name: b for b in [
     Block("ctrl", "ctrl", ("ctrl",), "verif.ctrl.ctrl_tests",
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 64, "DRAM_BYTES": 16384},
           ("CtrlLegalProgramsTest", "CtrlErrorProgramsTest", "CtrlBusErrorTest", "CtrlFastUnitsTest")),
+    Block("csr_regs", "csr_regs", ("interconnect",), "verif.csr.csr_tests",
+          {"N": 8, "SP_ROWS": 4096, "ACC_ROWS": 1024, "DRAM_BYTES": 1 << 20}, ("CsrRandomAccessTest", "CsrIrqTest")),
 ]}
 
 
