@@ -13,6 +13,7 @@ from verif.common.base_test import BaseTest
 from verif.common.clock_reset import reset, start_clock
 from verif.common.scoreboard_base import ScoreboardBase
 
+from .csr_coverage import sample_access
 from .csr_model import NCNT, CsrModel
 
 ADDRS = [0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18, 0x1C, 0x20, 0x24, 0x28] + [0x40 + 4 * k for k in range(NCNT)]
@@ -88,10 +89,12 @@ class CsrBaseTest(BaseTest):
             strb = ((1 << nbytes) - 1) << offset
             want = m.write(addr, data & (((1 << (8 * nbytes)) - 1) << (8 * offset)), strb)
             sb.expect(f"BRESP of write {addr:#x} strb {strb:#x}", int(rsp.resp), want)
+            sample_access("write", addr, strb, int(rsp.resp))
         else:
             rsp = await self.master.read(addr, 4)
             want_data, want_resp = m.read(addr, self.status)
             sb.expect(f"RRESP of read {addr:#x}", int(rsp.resp), want_resp)
+            sample_access("read", addr, 0xF, int(rsp.resp))
             if want_resp == 0:
                 sb.expect(f"read {addr:#x}", int.from_bytes(rsp.data, "little"), want_data)
 

@@ -2,7 +2,7 @@
 stalls happened."""
 from __future__ import annotations
 
-from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
+from cocotb_coverage.coverage import CoverPoint, coverage_section
 
 ENDINGS = ["DONE", "ILLEGAL_OPCODE", "RESERVED_BITS", "BAD_FIELD", "SP_RANGE", "ACC_RANGE", "DRAM_RANGE",
            "PROG_WRITE", "NO_HALT", "BUS"]
@@ -12,7 +12,6 @@ _sample = coverage_section(
                bins=ENDINGS),
     CoverPoint("ctrl.program.dep_stalls", xf=lambda rp, res, c: c["stall_dep"] > 0, bins=[True, False]),
     CoverPoint("ctrl.program.full_stalls", xf=lambda rp, res, c: c["stall_full"] > 0, bins=[True, False]),
-    CoverCross("ctrl.program.ending_x_dep", items=["ctrl.program.ending", "ctrl.program.dep_stalls"]),
 )(lambda rp, res, c: None)
 
 

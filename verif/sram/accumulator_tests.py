@@ -15,6 +15,7 @@ R = PortMap(valid="r_valid", ready="r_ready", row="r_row", rsp_valid="r_rsp_vali
 class AccumulatorBaseTest(SramBaseTest):
     ports = {"w": W, "r": R}
     bits = 32
+    memory = "accumulator"
 
 
 @pyuvm.test()

@@ -18,6 +18,7 @@ from .sram_seq_lib import Traffic
 class SramBaseTest(BaseTest):
     ports: dict = {}           # name -> PortMap
     bits = 8
+    memory = "scratchpad"
 
     def build_phase(self):
         super().build_phase()
@@ -27,7 +28,7 @@ class SramBaseTest(BaseTest):
         for name, bfm in self.bfms.items():
             ConfigDB().set(None, f"*env.{name}.*", "PORT_BFM", bfm)
         ConfigDB().set(None, "*", "SRAM_CFG", {"ports": list(self.ports), "rows": self.rows, "lanes": self.n,
-                                               "bits": self.bits})
+                                               "bits": self.bits, "memory": self.memory})
         ConfigDB().set(None, "*", "BFM", self)
         from .sram_env import SramEnv
         self.env = SramEnv("env", self)

@@ -1,5 +1,6 @@
-"""Functional coverage of rtl/sram accesses: kind x row region, lane masks, waits (bank conflicts) and
-read/accumulate-after-write distance (the forwarding hazards)."""
+"""Functional coverage of rtl/sram accesses, one covergroup per memory (its own kinds of access): kind x row
+region, lane masks, waits (bank or read-port conflicts) and distance to the last write of the row (0: the
+same cycle, 1 and 2: the forwarding window)."""
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
@@ -15,19 +16,29 @@ def region(a, rows):
     return "first" if a.row == 0 else "last" if a.row == rows - 1 else "middle"
 
 
-_sample = coverage_section(
-    CoverPoint("sram.access.kind", xf=lambda a, rows, d: kind(a), bins=["read", "write", "acc"]),
-    CoverPoint("sram.access.region", xf=lambda a, rows, d: region(a, rows),
-               bins=["first", "middle", "last", "out_of_range"]),
-    CoverPoint("sram.access.lanes", xf=lambda a, rows, d: "n/a" if not a.write else
-               "all" if a.lanes == (1 << len(a.data)) - 1 else "some" if a.lanes else "none",
-               bins=["all", "some", "none", "n/a"]),
-    CoverPoint("sram.access.waited", xf=lambda a, rows, d: min(a.waited, 2), bins=[0, 1]),
-    CoverPoint("sram.access.after_write", xf=lambda a, rows, d: d if d in (1, 2) else "far", bins=[1, 2, "far"]),
-    CoverCross("sram.access.kind_x_region", items=["sram.access.kind", "sram.access.region"]),
-    CoverCross("sram.access.kind_x_after_write", items=["sram.access.kind", "sram.access.after_write"]),
-)(lambda a, rows, d: None)
+def _group(name: str, kinds: list[str]):
+    p = f"{name}.access"
+    return coverage_section(
+        CoverPoint(f"{p}.kind", xf=lambda a, rows, d: kind(a), bins=kinds),
+        CoverPoint(f"{p}.region", xf=lambda a, rows, d: region(a, rows),
+                   bins=["first", "middle", "last", "out_of_range"]),
+        CoverPoint(f"{p}.lanes", xf=lambda a, rows, d: "n/a" if not a.write else
+                   "all" if a.lanes == (1 << len(a.data)) - 1 else "some" if a.lanes else "none",
+                   bins=["all", "some", "none", "n/a"]),
+        CoverPoint(f"{p}.waited", xf=lambda a, rows, d: min(a.waited, 2), bins=[0, 1]),
+        CoverPoint(f"{p}.after_write", xf=lambda a, rows, d: d if d in (0, 1, 2) else "far", bins=[0, 1, 2, "far"]),
+        CoverCross(f"{p}.kind_x_region", items=[f"{p}.kind", f"{p}.region"]),
+        CoverCross(f"{p}.kind_x_after_write", items=[f"{p}.kind", f"{p}.after_write"],
+                   ign_bins=[(k, 0) for k in kinds if k != "read"]),   # distance 0 is a read beside a write
+    )(lambda a, rows, d: None)
 
 
-def sample_access(a, rows, distance):
-    _sample(a, rows, distance)
+KINDS = {"scratchpad": ["read", "write"], "accumulator": ["read", "write", "acc"]}
+_groups: dict = {}
+
+
+def sample_access(memory: str, a, rows, distance):
+    # Created on first use, so a simulation exports only the memory it tested.
+    if memory not in _groups:
+        _groups[memory] = _group(memory, KINDS[memory])
+    _groups[memory](a, rows, distance)

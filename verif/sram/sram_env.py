@@ -13,6 +13,7 @@ class SramEnv(uvm_env):
         self.agents = {name: MemPortAgent(name, self) for name in cfg["ports"]}
         self.scoreboard = SramScoreboard("scoreboard", self)
         self.scoreboard.rows, self.scoreboard.lanes, self.scoreboard.bits = cfg["rows"], cfg["lanes"], cfg["bits"]
+        self.scoreboard.memory = cfg["memory"]
 
     def connect_phase(self):
         for agent in self.agents.values():

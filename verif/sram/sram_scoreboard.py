@@ -24,6 +24,7 @@ class SramScoreboard(ScoreboardBase):
     lanes = 0
     bits = 0
     max_wait = 1
+    memory = "scratchpad"          # which covergroup
 
     def build_phase(self):
         super().build_phase()
@@ -32,6 +33,7 @@ class SramScoreboard(ScoreboardBase):
     def check_phase(self):
         model = RefMemory(self.rows, self.lanes, self.bits)
         last_write: dict[int, int] = {}
+        same_cycle_writes = {(a.cycle, a.row) for a in self.collector.items if a.write}
         for a in sorted(self.collector.items, key=lambda a: (a.cycle, a.write)):
             where = f"{a.port} {'write' if a.write else 'read'} row {a.row} accepted at cycle {a.cycle}"
             self.compared += 1
@@ -42,8 +44,9 @@ class SramScoreboard(ScoreboardBase):
             oor = not model.in_range(a.row)
             if a.rsp_err != oor:
                 self.mismatch(f"{where}: error flag {int(a.rsp_err)}, expected {int(oor)} (rows 0..{self.rows - 1})")
-            distance = a.cycle - last_write.get(a.row, -10)
-            sample_access(a, self.rows, distance)
+            # a read accepted with a write to its row in the same cycle sees the old row (distance 0)
+            distance = 0 if not a.write and (a.cycle, a.row) in same_cycle_writes else a.cycle - last_write.get(a.row, -10)
+            sample_access(self.memory, a, self.rows, distance)
             if oor:
                 continue
             if a.write:

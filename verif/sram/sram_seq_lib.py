@@ -23,7 +23,8 @@ class Traffic:
 
     def lanes_mask(self):
         full = (1 << self.lanes) - 1
-        return int(self.rng.choice([full, full, int(self.rng.integers(0, full + 1))]))
+        # a write with no lane enabled is legal and must change nothing
+        return int(self.rng.choice([full, full, full, int(self.rng.integers(0, full + 1)), 0]))
 
     def init(self, port, rows=None):
         """Full writes of every row, so that later reads compare every lane."""
