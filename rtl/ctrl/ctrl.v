@@ -48,11 +48,24 @@ module ctrl #(
     output wire [190:0]  sq_head,
     input  wire          sq_done,
     input  wire          sq_err,
+    // events from the units, counted while a program runs
+    input  wire          ev_mac_active,     // the array did useful MACs this cycle
+    input  wire          ev_stall_weight,   // compute waited for weights
+    input  wire          ev_stall_dma_rd,   // load waited for DRAM data
+    input  wire          ev_stall_dma_wr,   // store waited for the write channel
+    input  wire [15:0]   ev_rd_bytes,       // DRAM bytes read this cycle
+    input  wire [15:0]   ev_wr_bytes,       // DRAM bytes written this cycle
     // performance counters (cleared by start)
     output reg  [31:0]   cycles,
     output reg  [31:0]   stall_dep,         // an issuable instruction waited on a hazard
     output reg  [31:0]   stall_full,        // ... on a full queue
-    output reg  [31:0]   retired
+    output reg  [31:0]   retired,
+    output reg  [31:0]   mac_active,
+    output reg  [31:0]   stall_weight,
+    output reg  [31:0]   stall_dma_rd,
+    output reg  [31:0]   stall_dma_wr,
+    output reg  [31:0]   rd_bytes,
+    output reg  [31:0]   wr_bytes
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
     localparam [3:0] E_DRAM = 4'd6, E_NO_HALT = 4'd8, E_BUS = 4'd9;
@@ -159,6 +172,8 @@ module ctrl #(
             state <= S_IDLE; done <= 1'b0; irq <= 1'b0; err_code <= 4'd0; err_index <= 16'd0;
             f_rq_valid <= 1'b0; f_busy <= 1'b0; stop <= 1'b0;
             cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
+            mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
+            rd_bytes <= 32'd0; wr_bytes <= 32'd0;
         end else begin
             irq <= 1'b0;
             case (state)
@@ -168,9 +183,17 @@ module ctrl #(
                     f_next <= 17'd0; d_idx <= 17'd0; cfg <= 47'd0;
                     fetchable <= (room[33:4] > 30'h10000) ? 17'h10000 : room[20:4];
                     cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
+                    mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
+                    rd_bytes <= 32'd0; wr_bytes <= 32'd0;
                 end
                 S_RUN, S_DRAIN: begin
-                    cycles <= cycles + 32'd1;
+                    cycles       <= cycles + 32'd1;
+                    mac_active   <= mac_active   + {31'd0, ev_mac_active};
+                    stall_weight <= stall_weight + {31'd0, ev_stall_weight};
+                    stall_dma_rd <= stall_dma_rd + {31'd0, ev_stall_dma_rd};
+                    stall_dma_wr <= stall_dma_wr + {31'd0, ev_stall_dma_wr};
+                    rd_bytes     <= rd_bytes + {16'd0, ev_rd_bytes};
+                    wr_bytes     <= wr_bytes + {16'd0, ev_wr_bytes};
                     // fetch: one transfer at a time, into buffer space reserved when it is requested
                     if (f_rq_valid && f_rq_ready) f_rq_valid <= 1'b0;
                     if (f_request) begin

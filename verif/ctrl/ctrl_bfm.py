@@ -10,6 +10,12 @@ from verif.common.clock_reset import reset, start_clock
 from verif.interconnect.axi_client_bfm import cycle
 
 
+# Each unit model raises its own event while it "works": the controller must count exactly those cycles.
+EVENTS = ("ev_stall_dma_rd", "ev_mac_active", "ev_stall_dma_wr", "ev_stall_weight")
+UNIT_EVENT = {"load": ("ev_stall_dma_rd", "ev_rd_bytes"), "compute": ("ev_mac_active", None),
+              "store": ("ev_stall_dma_wr", "ev_wr_bytes")}
+
+
 class CtrlBfm:
     def __init__(self, dut, rng):
         self.dut, self.rng = dut, rng
@@ -20,6 +26,7 @@ class CtrlBfm:
         self.fetches = []                 # (addr, beats, cycle)
         self.max_delay = 6
         self.tasks = []
+        self.events = {}                  # counter name -> what the models drove during this program
 
     def _bad(self, lo, hi):
         return any(lo < f_hi and f_lo < hi for f_lo, f_hi in self.faulty)
@@ -28,7 +35,7 @@ class CtrlBfm:
         d = self.dut
         self.tasks.append(start_clock(d.clk))
         for s in ("start", "f_rq_ready", "f_rd_valid", "f_rd_last", "f_rd_err", "lq_done", "cq_done", "sq_done",
-                  "lq_err", "cq_err", "sq_err"):
+                  "lq_err", "cq_err", "sq_err") + EVENTS + ("ev_rd_bytes", "ev_wr_bytes"):
             getattr(d, s).value = 0
         d.f_rd_data.value = 0
         await reset(d.clk, d.rst_n)
@@ -47,6 +54,8 @@ class CtrlBfm:
         for v in self.executed.values():
             v.clear()
         self.issued.clear()
+        self.events = {"mac_active": 0, "stall_weight": 0, "stall_dma_rd": 0, "stall_dma_wr": 0, "rd_bytes": 0,
+                       "wr_bytes": 0}
         await RisingEdge(d.clk)
         d.inst_base.value, d.inst_count.value, d.start.value = inst_base, inst_count, 1
         await RisingEdge(d.clk)
@@ -54,7 +63,9 @@ class CtrlBfm:
         await RisingEdge(d.done)
         done_cycle = cycle()
         await ReadOnly()
-        counters = {k: int(getattr(d, k).value) for k in ("cycles", "stall_dep", "stall_full", "retired")}
+        counters = {k: int(getattr(d, k).value) for k in ("cycles", "stall_dep", "stall_full", "retired",
+                                                          "mac_active", "stall_weight", "stall_dma_rd",
+                                                          "stall_dma_wr", "rd_bytes", "wr_bytes")}
         return int(d.err_code.value), int(d.err_index.value), done_cycle, counters
 
     async def _fetch(self):
@@ -92,14 +103,32 @@ class CtrlBfm:
             h = int(head.value)
             index, cfg, word = h >> 175, (h >> 128) & ((1 << 47) - 1), h & ((1 << 128) - 1)
             start = cycle()
-            for _ in range(1 + int(self.rng.integers(0, self.max_delay + 1))):   # leaves the ReadOnly phase
-                await RisingEdge(d.clk)
+            busy_sig, bytes_sig = UNIT_EVENT[name]
+            work = int(self.rng.integers(0, self.max_delay + 1))
+            await RisingEdge(d.clk)                         # leaves the ReadOnly phase
+            if work:
+                getattr(d, busy_sig).value = 1
+                for _ in range(work):
+                    await RisingEdge(d.clk)
+                getattr(d, busy_sig).value = 0
+                self.events[busy_sig[3:]] += work
+                if name == "compute" and work > 1:       # a weight stall now and then, one cycle
+                    d.ev_stall_weight.value = 1
+                    await RisingEdge(d.clk)
+                    d.ev_stall_weight.value = 0
+                    self.events["stall_weight"] += 1
             done.value = 1
+            if bytes_sig:
+                nbytes = int(self.rng.integers(1, 1 << 16))
+                getattr(d, bytes_sig).value = nbytes
+                self.events[bytes_sig[3:]] += nbytes
             err.value = int(self._span_bad(word))
             await RisingEdge(d.clk)
             self.executed[name].append((index, word, cfg, start, cycle() - 1))
             done.value = 0
             err.value = 0
+            if bytes_sig:
+                getattr(d, bytes_sig).value = 0
             await RisingEdge(d.clk)
 
     def _span_bad(self, word):

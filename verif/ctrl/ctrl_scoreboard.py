@@ -16,7 +16,8 @@ from .ctrl_coverage import sample_program
 
 
 class CtrlScoreboard(ScoreboardBase):
-    def check_program(self, name, rp, faulty, got_code, got_index, done_cycle, executed, issued, counters):
+    def check_program(self, name, rp, faulty, got_code, got_index, done_cycle, executed, issued, counters,
+                      events=None):
         res = run_program(rp.cfg, rp.dram, rp.inst_base, rp.inst_count, bus_errors=faulty)
         where = f"{name}"
         self.compared += 1
@@ -73,6 +74,11 @@ class CtrlScoreboard(ScoreboardBase):
                 return
         if done_at and done_cycle <= max(done_at.values()):
             self.mismatch(f"{where}: done at cycle {done_cycle} before the last unit finished ({max(done_at.values())})")
+        for k, v in (events or {}).items():
+            if counters[k] != v:
+                self.mismatch(f"{where}: counter {k} = {counters[k]}, the units signalled {v}")
+        if counters["cycles"] < max([counters["mac_active"], counters["stall_dma_rd"], counters["stall_dma_wr"]]):
+            self.mismatch(f"{where}: CYCLES {counters['cycles']} is below an event counter {counters}")
         if res.status == "DONE" and counters["retired"] != res.executed:
             self.mismatch(f"{where}: retired counter {counters['retired']}, golden executed {res.executed}")
 

@@ -49,7 +49,7 @@ class CtrlBaseTest(BaseTest):
             code, index, done_cycle, counters = await self.bfm.run_program(rp.dram, rp.inst_base, rp.inst_count, faulty)
             self.env.scoreboard.check_program(f"program {k} (random_program seed {base_seed + k}, {kind or 'legal'})",
                                               rp, faulty, code, index, done_cycle, self.bfm.executed,
-                                              list(self.bfm.issued), counters)
+                                              list(self.bfm.issued), counters, dict(self.bfm.events))
 
 
 @pyuvm.test()
