@@ -40,6 +40,8 @@ BLOCKS = {b.name: b for b in [
           ("CtrlLegalProgramsTest", "CtrlErrorProgramsTest", "CtrlBusErrorTest", "CtrlFastUnitsTest")),
     Block("csr_regs", "csr_regs", ("interconnect",), "verif.csr.csr_tests",
           {"N": 8, "SP_ROWS": 4096, "ACC_ROWS": 1024, "DRAM_BYTES": 1 << 20}, ("CsrRandomAccessTest", "CsrIrqTest")),
+    Block("requant", "tb_requant", ("store",), "verif.requant.requant_tests", {},
+          ("RequantRandomTest", "RequantTieSweepTest", "RequantExtremesTest"), tb_dirs=("requant/hdl",)),
 ]}
 
 
