@@ -45,6 +45,7 @@ doctor: setup
 	$(VPY) -m sim.tools doctor
 
 test: setup
+	$(VPY) -m sim.lint
 	$(VPY) -m pytest
 
 crosscheck: setup

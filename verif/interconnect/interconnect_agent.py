@@ -2,7 +2,9 @@
 it, results included, on its analysis port; the clients' sequences run concurrently."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_agent, uvm_analysis_port, uvm_driver, uvm_sequence, uvm_sequencer
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver
+
+from verif.common.components import DriverAgent
 
 from .interconnect_items import ReadXfer
 
@@ -25,21 +27,5 @@ class ClientDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class ClientAgent(uvm_agent):
-    def build_phase(self):
-        self.seqr = uvm_sequencer("seqr", self)
-        self.driver = ClientDriver("driver", self)
-
-    def connect_phase(self):
-        self.driver.seq_item_port.connect(self.seqr.seq_item_export)
-
-
-class XferListSeq(uvm_sequence):
-    def __init__(self, name, xfers):
-        super().__init__(name)
-        self.xfers = xfers
-
-    async def body(self):
-        for x in self.xfers:
-            await self.start_item(x)
-            await self.finish_item(x)
+class ClientAgent(DriverAgent):
+    driver_type = ClientDriver

@@ -4,26 +4,17 @@ error flag is right. Bursts: each transfer's ARs cover its words in order, and w
 neither gets two bursts in a row (no starvation). The AXI protocol checker must stay silent."""
 from __future__ import annotations
 
-from pyuvm import uvm_subscriber
-
+from verif.common.components import Collector
 from verif.common.scoreboard_base import ScoreboardBase
 
 from .interconnect_coverage import sample_xfer
 from .interconnect_items import ReadXfer
 
 
-class _Collector(uvm_subscriber):
-    def build_phase(self):
-        self.items = []
-
-    def write(self, x):
-        self.items.append(x)
-
-
 class InterconnectScoreboard(ScoreboardBase):
     def build_phase(self):
         super().build_phase()
-        self.collector = _Collector("collector", self)
+        self.collector = Collector("collector", self)
         self.shadow = None           # bytearray: DRAM as the test initialised it (reads target untouched areas)
         self.ram = None              # the AxiRam, read back for writes
         self.faulty = []             # [lo, hi) byte ranges the memory answers with SLVERR

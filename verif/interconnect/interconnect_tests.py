@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import cocotb
 import pyuvm
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiBus, AxiRam
 from pyuvm import ConfigDB
 
 from verif.common import context
 from verif.common.base_test import BaseTest
 from verif.common.clock_reset import reset, start_clock
+from verif.common.components import ItemListSeq
 
 from .axi_client_bfm import ArMonitor, ReadClientBfm, SharedVectors, WriteClientBfm
-from .interconnect_agent import XferListSeq
 from .interconnect_env import InterconnectEnv
 from .interconnect_seq_lib import MEM_BYTES, READ_REGION, WRITE_REGION, XferGen
 
@@ -78,7 +78,7 @@ class InterconnectBaseTest(BaseTest):
             bfm.ready_p = self.client_ready
         self.write_bfm.valid_p = self.client_ready
         self.ar_mon.start()
-        tasks = [cocotb.start_soon(XferListSeq(f"{c}_seq", xs).start(self.env.agents[c].seqr))
+        tasks = [cocotb.start_soon(ItemListSeq(f"{c}_seq", xs).start(self.env.agents[c].seqr))
                  for c, xs in self.traffic().items()]
         for t in tasks:
             await t

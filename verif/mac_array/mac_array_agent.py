@@ -2,7 +2,9 @@
 the current tile computes), result monitor (BFM rows -> analysis port), sequencer."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_agent, uvm_analysis_port, uvm_driver, uvm_monitor, uvm_sequencer
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver, uvm_monitor
+
+from verif.common.components import DriverAgent
 
 from .mac_array_item import TileItem
 
@@ -47,11 +49,9 @@ class MacArrayMonitor(uvm_monitor):
             self.ap.write(await self.bfm.results.get())
 
 
-class MacArrayAgent(uvm_agent):
-    def build_phase(self):
-        self.seqr = uvm_sequencer("seqr", self)
-        self.driver = MacArrayDriver("driver", self)
-        self.monitor = MacArrayMonitor("monitor", self)
+class MacArrayAgent(DriverAgent):
+    driver_type = MacArrayDriver
 
-    def connect_phase(self):
-        self.driver.seq_item_port.connect(self.seqr.seq_item_export)
+    def build_phase(self):
+        super().build_phase()
+        self.monitor = MacArrayMonitor("monitor", self)

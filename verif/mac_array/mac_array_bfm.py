@@ -10,6 +10,7 @@ from cocotb.queue import Queue
 from cocotb.triggers import Event, ReadOnly, RisingEdge
 
 from verif.common.clock_reset import reset, start_clock
+from verif.common.triggers import until_high
 
 
 def pack(values, bits: int) -> int:
@@ -117,9 +118,6 @@ class MacArrayBfm:
     async def _monitor_results(self):
         d = self.dut
         while True:
-            await ReadOnly()
-            if d.o_valid.value != 1:
-                await RisingEdge(d.o_valid)
-                await ReadOnly()
+            await until_high(d.o_valid)
             self.results.put_nowait((int(d.o_tag.value), unpack_signed(int(d.o_data.value), self.n, 32)))
             await RisingEdge(d.clk)

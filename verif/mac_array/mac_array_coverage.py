@@ -2,7 +2,6 @@
 extreme operands, bubbles, and their crosses."""
 from __future__ import annotations
 
-import numpy as np
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 from pyuvm import uvm_subscriber
 

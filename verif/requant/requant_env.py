@@ -7,11 +7,11 @@ import cocotb
 import numpy as np
 from cocotb.triggers import RisingEdge
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
-from pyuvm import (ConfigDB, uvm_analysis_port, uvm_driver, uvm_env, uvm_sequence, uvm_sequence_item,
-                   uvm_sequencer, uvm_subscriber)
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver, uvm_env, uvm_sequence_item, uvm_subscriber
 
 from golden.crosscheck import Tally, _count_ties
 from golden.ops import Requant
+from verif.common.components import DriverAgent, ItemListSeq
 from verif.common.scoreboard_base import ScoreboardBase
 
 
@@ -102,26 +102,17 @@ class _Export(uvm_subscriber):
         self.get_parent().check(b)
 
 
+class RequantAgent(DriverAgent):
+    driver_type = RequantDriver
+
+
 class RequantEnv(uvm_env):
     def build_phase(self):
-        self.seqr = uvm_sequencer("seqr", self)
-        self.driver = RequantDriver("driver", self)
+        self.agent = RequantAgent("agent", self)
         self.scoreboard = RequantScoreboard("scoreboard", self)
 
     def connect_phase(self):
-        self.driver.seq_item_port.connect(self.seqr.seq_item_export)
-        self.driver.ap.connect(self.scoreboard.export.analysis_export)
+        self.agent.driver.ap.connect(self.scoreboard.export.analysis_export)
 
 
-class BatchListSeq(uvm_sequence):
-    def __init__(self, name, batches):
-        super().__init__(name)
-        self.batches = batches
-
-    async def body(self):
-        for b in self.batches:
-            await self.start_item(b)
-            await self.finish_item(b)
-
-
-__all__ = ["BatchListSeq", "ConfigDB", "RequantBatch", "RequantEnv"]
+__all__ = ["ConfigDB", "ItemListSeq", "RequantBatch", "RequantEnv"]

@@ -12,7 +12,7 @@ from golden.requant import decompose_float32
 from verif.common.base_test import BaseTest
 from verif.common.clock_reset import start_clock
 
-from .requant_env import BatchListSeq, RequantBatch, RequantEnv
+from .requant_env import ItemListSeq, RequantBatch, RequantEnv
 
 I32 = (-(1 << 31), (1 << 31) - 1)
 
@@ -48,7 +48,7 @@ class RequantBaseTest(BaseTest):
         d = cocotb.top
         self.clock = start_clock(d.clk)
         d.go.value = 0
-        await BatchListSeq("batches", self.batches()).start(self.env.seqr)
+        await ItemListSeq("batches", self.batches()).start(self.env.agent.seqr)
 
     def stop(self):
         if self.clock:

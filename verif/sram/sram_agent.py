@@ -2,7 +2,9 @@
 each completed access (request, acceptance cycle, wait, response), and a sequencer."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_agent, uvm_analysis_port, uvm_driver, uvm_monitor, uvm_sequence, uvm_sequencer
+from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver, uvm_monitor
+
+from verif.common.components import DriverAgent
 
 
 class MemPortDriver(uvm_driver):
@@ -24,24 +26,9 @@ class MemPortMonitor(uvm_monitor):
         ConfigDB().get(self, "", "PORT_BFM").on_complete = self.ap.write
 
 
-class MemPortAgent(uvm_agent):
+class MemPortAgent(DriverAgent):
+    driver_type = MemPortDriver
+
     def build_phase(self):
-        self.seqr = uvm_sequencer("seqr", self)
-        self.driver = MemPortDriver("driver", self)
+        super().build_phase()
         self.monitor = MemPortMonitor("monitor", self)
-
-    def connect_phase(self):
-        self.driver.seq_item_port.connect(self.seqr.seq_item_export)
-
-
-class AccessListSeq(uvm_sequence):
-    """Sends a prepared list of accesses in order (the traffic generators in sram_seq_lib build the lists)."""
-
-    def __init__(self, name, accesses):
-        super().__init__(name)
-        self.accesses = accesses
-
-    async def body(self):
-        for acc in self.accesses:
-            await self.start_item(acc)
-            await self.finish_item(acc)

@@ -9,9 +9,9 @@ from pyuvm import ConfigDB
 from verif.common import context
 from verif.common.base_test import BaseTest
 from verif.common.clock_reset import reset, start_clock
+from verif.common.components import ItemListSeq
 
 from .mem_port_bfm import MemPortBfm
-from .sram_agent import AccessListSeq
 from .sram_seq_lib import Traffic
 
 
@@ -47,7 +47,7 @@ class SramBaseTest(BaseTest):
         for bfm in self.bfms.values():
             bfm.start()
         for phase in self.traffic(Traffic(self.rng, self.rows, self.n, self.bits)):
-            tasks = [cocotb.start_soon(AccessListSeq(f"{port}_seq", accs).start(self.env.agents[port].seqr))
+            tasks = [cocotb.start_soon(ItemListSeq(f"{port}_seq", accs).start(self.env.agents[port].seqr))
                      for port, accs in phase.items()]
             for t in tasks:
                 await t

@@ -3,20 +3,11 @@ writes), on the reference memory model and checks read data (defined lanes), err
 only then), the one-cycle response latency, and that no request waited more than one cycle for a bank."""
 from __future__ import annotations
 
-from pyuvm import uvm_subscriber
-
+from verif.common.components import Collector
 from verif.common.scoreboard_base import ScoreboardBase
 
 from .ref_model import RefMemory
 from .sram_coverage import sample_access
-
-
-class _Collector(uvm_subscriber):
-    def build_phase(self):
-        self.items = []
-
-    def write(self, acc):
-        self.items.append(acc)
 
 
 class SramScoreboard(ScoreboardBase):
@@ -28,7 +19,7 @@ class SramScoreboard(ScoreboardBase):
 
     def build_phase(self):
         super().build_phase()
-        self.collector = _Collector("collector", self)
+        self.collector = Collector("collector", self)
 
     def check_phase(self):
         model = RefMemory(self.rows, self.lanes, self.bits)
