@@ -27,7 +27,7 @@ class Block:
 BLOCKS = {b.name: b for b in [
     Block("mac_array", "mac_array", ("mac_array",), "verif.mac_array.mac_array_tests",
           {"N": 8, "TAG_W": 24},
-          ("MacArrayRandomTest", "MacArrayExtremesTest", "MacArrayBackToBackTest")),
+          ("MacArrayRandomTest", "MacArrayExtremesTest", "MacArrayLongKTest", "MacArrayBackToBackTest")),
     Block("scratchpad", "scratchpad", ("sram",), "verif.sram.scratchpad_tests", {"N": 8, "ROWS": 64, "NB": 4},
           ("ScratchpadRandomTest", "ScratchpadConflictTest", "ScratchpadRangeTest")),
     Block("accumulator", "accumulator", ("sram",), "verif.sram.accumulator_tests", {"N": 8, "ROWS": 64},

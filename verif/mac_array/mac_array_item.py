@@ -15,6 +15,9 @@ class TileItem(uvm_sequence_item):
         self.tile_id = -1                            # set by the driver
         self.first_tag = 0
         self.effective_weights: np.ndarray | None = None
+        # long K: consecutive tiles that together are one (M, K) x (K, N) product, K a multiple of N
+        self.k_group: int | None = None
+        self.k_expected: np.ndarray | None = None    # on the group's last tile: A @ W over the whole K
 
     def __str__(self):
         return (f"tile {self.tile_id}: M={len(self.acts)} {'new weights' if self.weights is not None else 'reuse'}"

@@ -58,6 +58,29 @@ class ExtremesSeq(TileBaseSeq):
         return TileItem(weights=w, acts=a, gaps=np.zeros(m, np.int64))
 
 
+class LongKSeq(TileBaseSeq):
+    """Products whose K is many times N, one N-deep slice per tile: all -128 (the largest sums an int32
+    accumulator must hold) and random. The scoreboard also sums the tiles and checks A @ W over the whole K."""
+    tiles = 1
+
+    async def body(self):
+        self.rng = ConfigDB().get(None, "", "RNG")
+        self.n = n = ConfigDB().get(None, "", "N")
+        for group, (k_tiles, full) in enumerate([(16, True), (9, False), (32, True)]):
+            m = 2 * n
+            a = np.full((m, k_tiles * n), -128, np.int8) if full else self.acts(m).repeat(k_tiles, axis=1)
+            w = np.full((k_tiles * n, n), -128, np.int8) if full else \
+                self.rng.integers(-128, 128, (k_tiles * n, n)).astype(np.int8)
+            expected = a.astype(np.int64) @ w.astype(np.int64)
+            for t in range(k_tiles):
+                item = TileItem(weights=w[t * n:(t + 1) * n], acts=a[:, t * n:(t + 1) * n],
+                                gaps=np.zeros(m, np.int64))
+                item.k_group = group
+                item.k_expected = expected if t == k_tiles - 1 else None
+                await self.start_item(item)
+                await self.finish_item(item)
+
+
 class BackToBackSeq(TileBaseSeq):
     """Short tiles, each with new weights, no bubbles: the next weights must load while the current tile
     computes, and every swap lands on the right row."""

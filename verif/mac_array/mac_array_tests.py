@@ -11,7 +11,7 @@ from verif.common.base_test import BaseTest
 
 from .mac_array_bfm import MacArrayBfm
 from .mac_array_env import MacArrayEnv
-from .mac_array_seq_lib import BackToBackSeq, ExtremesSeq, RandomTileSeq
+from .mac_array_seq_lib import BackToBackSeq, ExtremesSeq, LongKSeq, RandomTileSeq
 
 
 class MacArrayBaseTest(BaseTest):
@@ -44,6 +44,15 @@ class MacArrayRandomTest(MacArrayBaseTest):
 @pyuvm.test()
 class MacArrayExtremesTest(MacArrayBaseTest):
     sequence = ExtremesSeq
+
+
+@pyuvm.test()
+class MacArrayLongKTest(MacArrayBaseTest):
+    sequence = LongKSeq
+
+    async def body(self):
+        await super().body()
+        assert self.env.scoreboard.k_groups_checked == 3, "not every long-K group was checked"
 
 
 @pyuvm.test()
