@@ -75,6 +75,10 @@ module ctrl #(
 
     reg  [1:0]   state;
     assign busy = state != S_IDLE;
+    // The program's base and length, captured at start: the host may write the CSRs for the next program.
+    reg  [31:4]  base_q;
+    reg  [15:0]  count_q;
+    wire [31:0]  base = {base_q, 4'd0};
 
     // ---- fetch ---------------------------------------------------------------------------------------------
     reg  [128:0] fbuf [0:FB-1];                        // {bus error, word}
@@ -84,8 +88,10 @@ module ctrl #(
     reg  [16:0]  f_next;                               // next index to request
     reg          f_busy;                               // a transfer is outstanding
     reg  [16:0]  fetchable;                            // indices whose 16 bytes lie inside DRAM
-    wire [33:0]  room = DRAM_BYTES - {2'd0, inst_base[31:4], 4'd0};
-    wire [16:0]  limit = (fetchable < {1'b0, inst_count}) ? fetchable : {1'b0, inst_count};
+    wire [16:0]  limit = (fetchable < {1'b0, count_q}) ? fetchable : {1'b0, count_q};
+    // indices whose 16 bytes lie inside DRAM, from a base captured at start (0 when the base is past DRAM)
+    wire [33:0]  room_at_start = DRAM_BYTES - {2'd0, inst_base[31:4], 4'd0};
+    wire         base_outside  = {2'd0, inst_base[31:4], 4'd0} >= DRAM_BYTES;
     wire [16:0]  left = limit - f_next;
     wire [16:0]  chunk_beats = (left > CHUNK[16:0]) ? CHUNK[16:0] : left;
     wire         f_beat = f_rd_valid && f_rd_ready;
@@ -99,7 +105,7 @@ module ctrl #(
     wire [3:0]   d_op, d_err;
     wire [FPW-1:0] d_fp;
     instr_decode #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES)) u_decode (
-        .word(d_word), .inst_base({inst_base[31:4], 4'd0}), .inst_count(inst_count), .op(d_op), .err(d_err),
+        .word(d_word), .inst_base(base), .inst_count(count_q), .op(d_op), .err(d_err),
         .sp_rd(d_fp[169]), .sp_wr(d_fp[168]), .sp_lo(d_fp[167:144]), .sp_hi(d_fp[143:120]),
         .acc_rd(d_fp[119]), .acc_wr(d_fp[118]), .acc_lo(d_fp[117:94]), .acc_hi(d_fp[93:70]),
         .dram_rd(d_fp[69]), .dram_wr(d_fp[68]), .dram_lo(d_fp[67:34]), .dram_hi(d_fp[33:0]));
@@ -138,7 +144,7 @@ module ctrl #(
 
     reg  stop;                                          // an error or HALT ended issue
     wire decoding = state == S_RUN && !stop;
-    wire at_end   = d_idx == {1'b0, inst_count};
+    wire at_end   = d_idx == {1'b0, count_q};
     wire past_dram = d_idx >= fetchable;
     wire legal    = d_have && !d_entry[128] && d_err == 4'd0;
     wire issue    = decoding && !at_end && !past_dram && legal && (to_lq || to_cq || to_sq) && !hazard && !q_full;
@@ -162,10 +168,18 @@ module ctrl #(
     assign cq_valid = !cq_empty;
     assign sq_valid = !sq_empty;
 
-    // a unit's bus error: the first one reported names the instruction
-    wire        unit_err = (lq_done && lq_err) || (cq_done && cq_err) || (sq_done && sq_err);
-    wire [15:0] unit_err_idx = (lq_done && lq_err) ? lq_head[190:175] :
-                               (cq_done && cq_err) ? cq_head[190:175] : sq_head[190:175];
+    // units' bus errors this cycle, and the earliest instruction among them
+    wire        l_bad = lq_done && lq_err, c_bad = cq_done && cq_err, s_bad = sq_done && sq_err;
+    wire        unit_err = l_bad || c_bad || s_bad;
+    wire [15:0] l_idx = l_bad ? lq_head[190:175] : 16'hFFFF;
+    wire [15:0] c_idx = c_bad ? cq_head[190:175] : 16'hFFFF;
+    wire [15:0] s_idx = s_bad ? sq_head[190:175] : 16'hFFFF;
+    wire [15:0] lc_idx = (l_idx < c_idx) ? l_idx : c_idx;
+    wire [15:0] unit_err_idx = (lc_idx < s_idx) ? lc_idx : s_idx;
+    reg  [3:0]  dec_code;                              // the decoder's error, if any
+    reg  [15:0] dec_index;
+    reg         ubus;                                  // a unit reported a bus error
+    reg  [15:0] ubus_index;
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -181,7 +195,11 @@ module ctrl #(
                     state <= S_RUN; done <= 1'b0; err_code <= 4'd0; err_index <= 16'd0; stop <= 1'b0;
                     f_wr <= {FBW{1'b0}}; f_rd <= {FBW{1'b0}}; f_count <= 0; f_held <= 0;
                     f_next <= 17'd0; d_idx <= 17'd0; cfg <= 47'd0;
-                    fetchable <= (room[33:4] > 30'h10000) ? 17'h10000 : room[20:4];
+                    base_q  <= inst_base[31:4];
+                    count_q <= inst_count;
+                    fetchable <= base_outside ? 17'd0 :
+                                 (room_at_start[33:4] > 30'h10000) ? 17'h10000 : room_at_start[20:4];
+                    dec_code <= 4'd0; dec_index <= 16'd0; ubus <= 1'b0; ubus_index <= 16'd0;
                     cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
                     mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
                     rd_bytes <= 32'd0; wr_bytes <= 32'd0;
@@ -198,7 +216,7 @@ module ctrl #(
                     if (f_rq_valid && f_rq_ready) f_rq_valid <= 1'b0;
                     if (f_request) begin
                         f_rq_valid <= 1'b1;
-                        f_rq_addr  <= {inst_base[31:4], 4'd0} + {11'd0, f_next, 4'd0};
+                        f_rq_addr  <= base + {11'd0, f_next, 4'd0};
                         f_rq_beats <= chunk_beats[15:0];
                         f_busy     <= 1'b1;
                         f_next     <= f_next + chunk_beats;
@@ -215,32 +233,39 @@ module ctrl #(
                         d_idx <= d_idx + 17'd1;
                     end
                     if (consume && d_op == 4'd5) cfg <= {d_word[4], d_word[15:8], d_word[23:16], d_word[29:24], d_word[55:32]};
-                    if (consume) retired <= retired + 32'd1 + (lq_done ? 1 : 0) + (cq_done ? 1 : 0) + (sq_done ? 1 : 0);
-                    else retired <= retired + (lq_done ? 1 : 0) + (cq_done ? 1 : 0) + (sq_done ? 1 : 0);
+                    // an instruction that ended with a bus error did not complete
+                    retired <= retired + {31'd0, consume}
+                               + {31'd0, lq_done && !lq_err} + {31'd0, cq_done && !cq_err} + {31'd0, sq_done && !sq_err};
                     if (decoding && d_have && legal && !at_end && (to_lq || to_cq || to_sq)) begin
                         if (hazard) stall_dep <= stall_dep + 32'd1;
                         else if (q_full) stall_full <= stall_full + 32'd1;
                     end
-                    // the end of issue: HALT, an illegal instruction, running off the program, a bus error
+                    // the end of issue: HALT, an illegal instruction, running off the program, a fetch bus error
                     if (decoding) begin
                         if (at_end) begin
-                            stop <= 1'b1; err_code <= E_NO_HALT; err_index <= inst_count;
+                            stop <= 1'b1; dec_code <= E_NO_HALT; dec_index <= count_q;
                         end else if (past_dram) begin
-                            stop <= 1'b1; err_code <= E_DRAM; err_index <= d_idx[15:0];
+                            stop <= 1'b1; dec_code <= E_DRAM; dec_index <= d_idx[15:0];
                         end else if (d_have && d_entry[128]) begin
-                            stop <= 1'b1; err_code <= E_BUS; err_index <= d_idx[15:0];
+                            stop <= 1'b1; dec_code <= E_BUS; dec_index <= d_idx[15:0];
                         end else if (d_have && d_err != 4'd0) begin
-                            stop <= 1'b1; err_code <= d_err; err_index <= d_idx[15:0];
+                            stop <= 1'b1; dec_code <= d_err; dec_index <= d_idx[15:0];
                         end else if (consume && d_op == 4'd7) begin
                             stop <= 1'b1;
                         end
                     end
-                    if (unit_err && err_code == 4'd0 && !(decoding && (at_end || past_dram || (d_have && !legal)))) begin
-                        stop <= 1'b1; err_code <= E_BUS; err_index <= unit_err_idx;
+                    // A unit's bus error belongs to an instruction issued before anything the decoder is looking
+                    // at, so it wins over a decode-side error; among unit errors the earliest instruction wins.
+                    if (unit_err) begin
+                        stop <= 1'b1;
+                        ubus <= 1'b1;
+                        if (!ubus || unit_err_idx < ubus_index) ubus_index <= unit_err_idx;
                     end
                     if (stop || unit_err) state <= S_DRAIN;
                     if (state == S_DRAIN && all_empty && !f_busy && !f_rq_valid) begin
                         state <= S_IDLE; done <= 1'b1; irq <= 1'b1;
+                        err_code  <= ubus ? E_BUS : dec_code;
+                        err_index <= ubus ? ubus_index : dec_index;
                     end
                 end
                 default: state <= S_IDLE;
@@ -249,6 +274,6 @@ module ctrl #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [21:0] unused = {room[33:21], room[3:0], inst_base[3:0], d_fp[0] & 1'b0};
+    wire [21:0] unused = {room_at_start[33:21], room_at_start[3:0], inst_base[3:0], d_fp[0] & 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

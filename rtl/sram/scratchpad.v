@@ -90,7 +90,7 @@ module scratchpad #(
             wire use1 = p1_fire && !p1_oor && p1_bank == b;
             wire [15:0] row = use1 ? p1_row : p0_row;
             /* verilator lint_off UNUSEDSIGNAL */
-            wire [15:0] bank_row = row >> BB;   // the low bits chose the bank
+            wire [15:0] bank_row = (NB > 1) ? row >> BB : row;   // the low bits chose the bank
             /* verilator lint_on UNUSEDSIGNAL */
             sram_1rw #(.LANES(N), .LANE_W(8), .DEPTH(DEPTH)) u_bank (
                 .clk(clk), .en(use0 || use1), .we(use1 ? p1_we : p0_we), .addr(bank_row[AW-1:0]),

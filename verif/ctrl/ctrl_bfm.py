@@ -61,6 +61,9 @@ class CtrlBfm:
         d.inst_base.value, d.inst_count.value, d.start.value = inst_base, inst_count, 1
         await RisingEdge(d.clk)
         d.start.value = 0
+        # The host may program the next run while this one executes: the controller must not look.
+        d.inst_base.value = int(self.rng.integers(0, 1 << 32, dtype="uint64"))
+        d.inst_count.value = int(self.rng.integers(0, 1 << 16))
         await RisingEdge(d.done)
         done_cycle = cycle()
         await ReadOnly()

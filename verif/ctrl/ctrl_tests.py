@@ -39,6 +39,10 @@ class CtrlBaseTest(BaseTest):
     def faulty_for(self, rp, k):
         return []
 
+    def place(self, rp, k):
+        """Where the program goes (a test may move it); returns (image, inst_base)."""
+        return rp.dram, rp.inst_base
+
     async def body(self):
         await self.bfm.start()
         base_seed = int(self.rng.integers(0, 1 << 30))
@@ -46,6 +50,7 @@ class CtrlBaseTest(BaseTest):
             kind = self.error_kinds[k % len(self.error_kinds)]
             rp = random_program(base_seed + k, cfg=self.cfg, error_kind=kind, data_bytes=min(2048, self.cfg.dram_bytes // 4))
             faulty = self.faulty_for(rp, k)
+            rp.dram, rp.inst_base = self.place(rp, k)
             code, index, done_cycle, counters = await self.bfm.run_program(rp.dram, rp.inst_base, rp.inst_count, faulty)
             self.env.scoreboard.check_program(f"program {k} (random_program seed {base_seed + k}, {kind or 'legal'})",
                                               rp, faulty, code, index, done_cycle, self.bfm.executed,
@@ -75,6 +80,37 @@ class CtrlBusErrorTest(CtrlBaseTest):
             return [(at, at + 16)]
         lo = int(self.rng.integers(0, 2048 - 64))
         return [(lo, lo + 64)]
+
+
+@pyuvm.test()
+class CtrlBusBeforeDecodeErrorTest(CtrlBaseTest):
+    """The whole data window answers bus errors and each program also has a decode error later: the unit's
+    bus error (an earlier instruction) must win even when the decoder finds its error first."""
+    error_kinds = tuple(ERROR_KINDS)
+    programs = 16
+
+    def faulty_for(self, rp, k):
+        return [(0, min(2048, self.cfg.dram_bytes // 4))]
+
+
+@pyuvm.test()
+class CtrlProgramAtDramEndTest(CtrlBaseTest):
+    """Programs placed past the end of DRAM, or running off it: DRAM_RANGE at the first instruction that
+    does not fit, and no fetch outside DRAM."""
+    programs = 8
+
+    def place(self, rp, k):
+        from golden.isa import encode_program
+        blob = encode_program(rp.prog)
+        dram_bytes = self.cfg.dram_bytes
+        if k % 2 == 0:
+            base = dram_bytes + 16 * int(self.rng.integers(0, 64))
+            return rp.dram, base
+        keep = int(self.rng.integers(1, rp.inst_count))          # instructions that fit
+        base = dram_bytes - 16 * keep
+        image = bytearray(rp.dram[:dram_bytes])
+        image[base:dram_bytes] = blob[:16 * keep]
+        return bytes(image), base
 
 
 @pyuvm.test()

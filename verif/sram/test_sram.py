@@ -6,7 +6,7 @@ from verif.common.pytest_helpers import run_and_check, run_expecting_fault
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-@pytest.mark.parametrize("n,rows,nb", [(4, 37, 2), (8, 64, 4), (16, 100, 8)])
+@pytest.mark.parametrize("n,rows,nb", [(4, 37, 2), (8, 64, 4), (16, 100, 8), (8, 23, 1)])
 def test_scratchpad(sim, n, rows, nb, tmp_path):
     run_and_check("scratchpad", sim, seed=n, tmp_path=tmp_path, params={"N": n, "ROWS": rows, "NB": nb})
 
