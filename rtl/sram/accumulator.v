@@ -3,12 +3,14 @@
 // accumulate needs it), stage 1 writes. A one-entry forward covers the write that lands in the same cycle a
 // read samples the RAM, so a read always returns the row as of every write accepted in an earlier cycle
 // (a write accepted in the same cycle as the read is ordered after it).
-// An accumulate and a read both need the RAM's read port: when they meet, a round-robin arbiter picks one.
+// An accumulate and a read both need the RAM's read port: when they meet, a round-robin arbiter picks one, or,
+// with WRITE_PRIORITY = 1, the write always wins (the MAC array's results cannot wait; reads can).
 // Every accepted request gets a response one cycle later, with an error flag when the row is out of range.
 `timescale 1ns / 1ps
 module accumulator #(
-    parameter integer N    = 8,
-    parameter integer ROWS = 1024
+    parameter integer N              = 8,
+    parameter integer ROWS           = 1024,
+    parameter integer WRITE_PRIORITY = 0
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -36,8 +38,8 @@ module accumulator #(
     wire w_reads = w_valid && w_acc && !w_oor;            // needs the RAM read port
     wire clash   = w_reads && r_valid && !r_oor;
     reg  prefer_r;
-    assign w_ready = !clash || !prefer_r;
-    assign r_ready = !clash ||  prefer_r;
+    assign w_ready = !clash || (WRITE_PRIORITY != 0) || !prefer_r;
+    assign r_ready = !clash || ((WRITE_PRIORITY == 0) && prefer_r);
     wire w_fire = w_valid && w_ready;
     wire r_fire = r_valid && r_ready;
 

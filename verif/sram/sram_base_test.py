@@ -23,12 +23,14 @@ class SramBaseTest(BaseTest):
     def build_phase(self):
         super().build_phase()
         self.n, self.rows = context.param("N", 8), context.param("ROWS", 64)
+        self.write_priority = bool(context.param("WRITE_PRIORITY", 0))
         dut = cocotb.top
         self.bfms = {name: MemPortBfm(dut, name, pm, self.n, self.bits) for name, pm in self.ports.items()}
         for name, bfm in self.bfms.items():
             ConfigDB().set(None, f"*env.{name}.*", "PORT_BFM", bfm)
         ConfigDB().set(None, "*", "SRAM_CFG", {"ports": list(self.ports), "rows": self.rows, "lanes": self.n,
-                                               "bits": self.bits, "memory": self.memory})
+                                               "bits": self.bits, "memory": self.memory,
+                                               "write_priority": self.write_priority})
         ConfigDB().set(None, "*", "BFM", self)
         from .sram_env import SramEnv
         self.env = SramEnv("env", self)

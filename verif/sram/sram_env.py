@@ -14,6 +14,10 @@ class SramEnv(uvm_env):
         self.scoreboard = SramScoreboard("scoreboard", self)
         self.scoreboard.rows, self.scoreboard.lanes, self.scoreboard.bits = cfg["rows"], cfg["lanes"], cfg["bits"]
         self.scoreboard.memory = cfg["memory"]
+        if cfg["write_priority"]:
+            # writes never wait; reads may wait as long as writes keep coming
+            self.scoreboard.max_wait = None
+            self.scoreboard.write_never_waits = True
 
     def connect_phase(self):
         for agent in self.agents.values():

@@ -14,7 +14,8 @@ class SramScoreboard(ScoreboardBase):
     rows = 0
     lanes = 0
     bits = 0
-    max_wait = 1
+    max_wait = 1                     # None: no bound (the write-priority accumulator's reads)
+    write_never_waits = False
     memory = "scratchpad"          # which covergroup
 
     def build_phase(self):
@@ -30,8 +31,10 @@ class SramScoreboard(ScoreboardBase):
             self.compared += 1
             if a.rsp_cycle != a.cycle + 1:
                 self.mismatch(f"{where}: response at cycle {a.rsp_cycle}, expected {a.cycle + 1}")
-            if a.waited > self.max_wait:
+            if self.max_wait is not None and a.waited > self.max_wait:
                 self.mismatch(f"{where}: waited {a.waited} cycles for its bank (starvation)")
+            if self.write_never_waits and a.write and a.waited:
+                self.mismatch(f"{where}: a write waited {a.waited} cycle(s) in write-priority mode")
             oor = not model.in_range(a.row)
             if a.rsp_err != oor:
                 self.mismatch(f"{where}: error flag {int(a.rsp_err)}, expected {int(oor)} (rows 0..{self.rows - 1})")

@@ -12,9 +12,9 @@ def test_scratchpad(sim, n, rows, nb, tmp_path):
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-@pytest.mark.parametrize("n,rows", [(4, 29), (8, 64), (16, 48)])
-def test_accumulator(sim, n, rows, tmp_path):
-    run_and_check("accumulator", sim, seed=n, tmp_path=tmp_path, params={"N": n, "ROWS": rows})
+@pytest.mark.parametrize("n,rows,wp", [(4, 29, 0), (8, 64, 0), (16, 48, 0), (8, 40, 1)])
+def test_accumulator(sim, n, rows, wp, tmp_path):
+    run_and_check("accumulator", sim, seed=n, tmp_path=tmp_path, params={"N": n, "ROWS": rows, "WRITE_PRIORITY": wp})
 
 
 def test_scoreboard_catches_lost_forwarding(tmp_path):
