@@ -4,8 +4,14 @@ from __future__ import annotations
 import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.utils import get_sim_time
 
 CLOCK_NS = 10
+
+
+def cycle() -> int:
+    """The current clock cycle (cycle k is the time after the k-th rising edge)."""
+    return int(get_sim_time("ns") // CLOCK_NS)
 
 
 def start_clock(clk):

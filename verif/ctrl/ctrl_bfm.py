@@ -6,9 +6,8 @@ from __future__ import annotations
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
-from verif.common.clock_reset import reset, start_clock
+from verif.common.clock_reset import cycle, reset, start_clock
 from verif.common.triggers import until_high
-from verif.interconnect.axi_client_bfm import cycle
 
 
 # Each unit model raises its own event while it "works": the controller must count exactly those cycles.

@@ -5,14 +5,8 @@ from __future__ import annotations
 import cocotb
 import numpy as np
 from cocotb.triggers import ReadOnly, RisingEdge
-from cocotb.utils import get_sim_time
-
-from verif.common.clock_reset import CLOCK_NS
+from verif.common.clock_reset import cycle
 from verif.common.triggers import until_high
-
-
-def cycle() -> int:
-    return int(get_sim_time("ns") // CLOCK_NS)
 
 
 class SharedVectors:

@@ -9,22 +9,9 @@ import numpy as np
 from cocotb.queue import Queue
 from cocotb.triggers import Event, ReadOnly, RisingEdge
 
+from verif.common.bits import pack, unpack_signed
 from verif.common.clock_reset import reset, start_clock
 from verif.common.triggers import until_high
-
-
-def pack(values, bits: int) -> int:
-    mask = (1 << bits) - 1
-    word = 0
-    for i, v in enumerate(values):
-        word |= (int(v) & mask) << (i * bits)
-    return word
-
-
-def unpack_signed(word: int, n: int, bits: int) -> np.ndarray:
-    mask, sign = (1 << bits) - 1, 1 << (bits - 1)
-    vals = [(word >> (i * bits)) & mask for i in range(n)]
-    return np.array([v - (1 << bits) if v & sign else v for v in vals], dtype=np.int64)
 
 
 class MacArrayBfm:

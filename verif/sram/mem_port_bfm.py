@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import cocotb
 import numpy as np
 from cocotb.triggers import Event, ReadOnly, RisingEdge
-from cocotb.utils import get_sim_time
 from pyuvm import uvm_sequence_item
 
-from verif.common.clock_reset import CLOCK_NS
-from verif.mac_array.mac_array_bfm import pack, unpack_signed
+from verif.common.clock_reset import cycle
+from verif.common.bits import pack, unpack_signed
 
 
 @dataclass
@@ -101,12 +100,12 @@ class MemPortBfm:
             else:
                 self.sig("valid").value = 0
             await ReadOnly()
-            cycle = int(get_sim_time("ns") // CLOCK_NS)
+            now = cycle()
             if self.sig("rsp_valid").value == 1:
                 acc = self.done.popleft() if self.done else None
                 if acc is None:
-                    raise AssertionError(f"{self.name}: response at cycle {cycle} with no request outstanding")
-                acc.rsp_cycle = cycle
+                    raise AssertionError(f"{self.name}: response at cycle {now} with no request outstanding")
+                acc.rsp_cycle = now
                 acc.rsp_err = self.sig("rsp_err").value == 1
                 if pm.rdata and not acc.write:
                     raw = self.sig("rdata").value
@@ -118,7 +117,7 @@ class MemPortBfm:
                     self.on_complete(acc)
             if req is not None:
                 if self.sig("ready").value == 1:
-                    req.cycle = cycle
+                    req.cycle = now
                     self.done.append(self.queue.popleft())
                 else:
                     req.waited += 1
