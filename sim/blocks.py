@@ -44,6 +44,8 @@ BLOCKS = {b.name: b for b in [
           {"N": 8, "SP_ROWS": 4096, "ACC_ROWS": 1024, "DRAM_BYTES": 1 << 20}, ("CsrRandomAccessTest", "CsrIrqTest")),
     Block("requant", "tb_requant", ("store",), "verif.requant.requant_tests", {},
           ("RequantRandomTest", "RequantTieSweepTest", "RequantExtremesTest"), tb_dirs=("requant/hdl",)),
+    Block("store_unit", "tb_store", ("store", "sram", "interconnect"), "verif.store.store_tests", {"N": 8, "ROWS": 48},
+          ("StoreRandomTest", "StoreUnalignedTest"), tb_dirs=("store/hdl", "interconnect/hdl")),
 ]}
 
 
