@@ -46,6 +46,9 @@ BLOCKS = {b.name: b for b in [
           ("RequantRandomTest", "RequantTieSweepTest", "RequantExtremesTest"), tb_dirs=("requant/hdl",)),
     Block("store_unit", "tb_store", ("store", "sram", "interconnect"), "verif.store.store_tests", {"N": 8, "ROWS": 48},
           ("StoreRandomTest", "StoreUnalignedTest"), tb_dirs=("store/hdl", "interconnect/hdl")),
+    Block("load_unit", "tb_load", ("load", "sram", "interconnect"), "verif.load.load_tests",
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, ("LoadRandomTest", "LoadPaddedWindowTest"),
+          tb_dirs=("load/hdl", "interconnect/hdl")),
 ]}
 
 

@@ -1,0 +1,180 @@
+// Load unit (docs/architecture.md, "Execution units"): executes LOAD and PAD, the head of the load queue.
+// LOAD walks the (pad_top + y + pad_bottom) x (pad_left + x + pad_right) destination elements in order: a pad
+// element is written at once (CONFIG's pad value in lanes < len for SP, zeros for ACC); a data element's `eb`
+// bytes at addr + i*ys + j*xs are read as whole 128-bit words through the AXI master and cut out by a byte
+// aligner. Lanes >= len are written 0. PAD fills `count` rows with its value. Writes go to scratchpad port 0
+// or the accumulator's write port (overwrite); done follows the last accepted write.
+`timescale 1ns / 1ps
+module load_unit #(
+    parameter integer N = 8
+) (
+    input  wire             clk,
+    input  wire             rst_n,
+    // load queue head: {index[15:0], cfg[46:0], word[127:0]}
+    input  wire             lq_valid,
+    input  wire [190:0]     lq_head,
+    output reg              lq_done,
+    output reg              lq_err,
+    // scratchpad write (port 0)
+    output reg              sp_valid,
+    input  wire             sp_ready,
+    output reg  [15:0]      sp_row,
+    output reg  [N*8-1:0]   sp_wdata,
+    // accumulator write (overwrite)
+    output reg              acc_valid,
+    input  wire             acc_ready,
+    output reg  [15:0]      acc_row,
+    output reg  [N*32-1:0]  acc_wdata,
+    // AXI master read client
+    output reg              rq_valid,
+    input  wire             rq_ready,
+    output reg  [31:0]      rq_addr,
+    output reg  [15:0]      rq_beats,
+    input  wire             rd_valid,
+    output wire             rd_ready,
+    input  wire [127:0]     rd_data,
+    input  wire             rd_last,
+    input  wire             rd_err,
+    // counter events
+    output wire             ev_stall_dma_rd,
+    output reg  [15:0]      ev_rd_bytes
+);
+    localparam [2:0] S_IDLE = 3'd0, S_ELEM = 3'd1, S_REQ = 3'd2, S_DATA = 3'd3, S_WRITE = 3'd4, S_DONE = 3'd5;
+    reg [2:0] state;
+
+    // the instruction
+    reg         is_pad, to_acc;
+    reg [15:0]  row;
+    reg [7:0]   y;
+    reg [11:0]  x;
+    reg [4:0]   len;
+    reg [3:0]   pt, pl;
+    reg [11:0]  xs;
+    reg [19:0]  ys;
+    reg [31:0]  addr;
+    reg [7:0]   pad_value;
+    reg [31:0]  fill;                     // PAD's value
+    reg [8:0]   h;                        // element rows (pad_top + y + pad_bottom)
+    reg [12:0]  w;                        // elements per row
+    reg [21:0]  total;                    // rows to write
+    // position
+    reg [8:0]   r;
+    reg [12:0]  c;
+    reg [21:0]  k;                        // rows written so far
+    reg         any_err;
+
+    wire        data_elem = !is_pad && r >= {5'd0, pt} && r < {5'd0, pt} + {1'b0, y} &&
+                            c >= {9'd0, pl} && c < {9'd0, pl} + {1'b0, x};
+    wire [8:0]  di = r - {5'd0, pt};
+    wire [12:0] dj = c - {9'd0, pl};
+    wire [31:0] e_addr = addr + {14'd0, di[7:0]} * {12'd0, ys} + {20'd0, dj[11:0]} * {20'd0, xs};
+    wire [6:0]  eb = to_acc ? {len, 2'b00} : {2'd0, len};
+    wire [31:0] e_last = e_addr + {25'd0, eb} - 32'd1;
+    wire [2:0]  n_beats = e_last[6:4] - e_addr[6:4] + 3'd1;
+    reg  [639:0] words;                   // up to 5 beats as they arrive
+    reg  [2:0]   got;
+    reg  [3:0]   offset;                  // e_addr[3:0] of the element being fetched
+    wire [639:0] aligned = words >> {offset, 3'b000};
+
+    assign rd_ready = state == S_DATA;
+    assign ev_stall_dma_rd = state == S_REQ || (state == S_DATA && !rd_valid);
+
+    integer l;
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            state <= S_IDLE; lq_done <= 1'b0; lq_err <= 1'b0; sp_valid <= 1'b0; acc_valid <= 1'b0;
+            rq_valid <= 1'b0; ev_rd_bytes <= 16'd0;
+        end else begin
+            lq_done <= 1'b0;
+            ev_rd_bytes <= 16'd0;
+            case (state)
+                S_IDLE: if (lq_valid && !lq_done) begin
+                    is_pad <= lq_head[3:0] == 4'd4;
+                    to_acc <= lq_head[4];
+                    row <= lq_head[23:8];
+                    y <= lq_head[31:24];  x <= lq_head[43:32];  len <= {1'b0, lq_head[47:44]} + 5'd1;
+                    pt <= lq_head[51:48];  pl <= lq_head[59:56];
+                    addr <= lq_head[95:64];  xs <= lq_head[107:96];  ys <= lq_head[127:108];
+                    pad_value <= lq_head[173:166];
+                    fill <= lq_head[95:64];
+                    h <= {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]};
+                    w <= {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]};
+                    r <= 9'd0;  c <= 13'd0;  k <= 22'd0;  any_err <= 1'b0;
+                    total <= (lq_head[3:0] == 4'd4) ? {6'd0, lq_head[39:24]} :
+                             ({13'd0, {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]}}) *
+                             ({9'd0, {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]}});
+                    state <= S_ELEM;
+                end
+                S_ELEM: begin
+                    if (k == total) state <= S_DONE;
+                    else if (data_elem) begin
+                        rq_valid <= 1'b1;
+                        rq_addr  <= {e_addr[31:4], 4'd0};
+                        rq_beats <= {13'd0, n_beats};
+                        offset   <= e_addr[3:0];
+                        got      <= 3'd0;
+                        state    <= S_REQ;
+                    end else begin
+                        // a pad element, or a PAD row
+                        for (l = 0; l < N; l = l + 1) begin
+`ifdef NPU8_FAULT_LOAD_PAD_LANES
+                            // Injected fault for the scoreboard's self-test: pad elements fill every lane.
+                            sp_wdata[l*8 +: 8]   <= is_pad ? fill[7:0] : pad_value;
+`else
+                            sp_wdata[l*8 +: 8]   <= is_pad ? fill[7:0] : (l < len ? pad_value : 8'd0);
+`endif
+                            acc_wdata[l*32 +: 32] <= is_pad ? fill : 32'd0;
+                        end
+                        state <= S_WRITE;
+                    end
+                end
+                S_REQ: if (rq_valid && rq_ready) begin
+                    rq_valid <= 1'b0;
+                    state    <= S_DATA;
+                end
+                S_DATA: if (rd_valid) begin
+                    words[got * 128 +: 128] <= rd_data;
+                    got <= got + 3'd1;
+                    if (rd_err) any_err <= 1'b1;
+                    if (rd_last) begin
+                        ev_rd_bytes <= {9'd0, eb};
+                        state <= S_WRITE;
+                    end
+                end
+                S_WRITE: begin
+                    if (!sp_valid && !acc_valid) begin
+                        if (data_elem) begin
+                            for (l = 0; l < N; l = l + 1) begin
+                                sp_wdata[l*8 +: 8]    <= (l < len) ? aligned[l*8 +: 8] : 8'd0;
+                                acc_wdata[l*32 +: 32] <= (l < len) ? aligned[l*32 +: 32] : 32'd0;
+                            end
+                        end
+                        sp_valid  <= !to_acc;
+                        acc_valid <= to_acc;
+                        sp_row    <= row + k[15:0];
+                        acc_row   <= row + k[15:0];
+                    end else if ((sp_valid && sp_ready) || (acc_valid && acc_ready)) begin
+                        sp_valid  <= 1'b0;
+                        acc_valid <= 1'b0;
+                        k <= k + 22'd1;
+                        if (c + 13'd1 == w || is_pad) begin
+                            c <= 13'd0;
+                            r <= r + 9'd1;
+                        end else c <= c + 13'd1;
+                        state <= S_ELEM;
+                    end
+                end
+                default: begin           // S_DONE
+                    lq_done <= 1'b1;
+                    lq_err  <= any_err;
+                    state   <= S_IDLE;
+                end
+            endcase
+        end
+    end
+
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], e_last[31:7], e_last[3:0], aligned[639:512],
+                    h, di[8], dj[12]};
+    /* verilator lint_on UNUSEDSIGNAL */
+endmodule
