@@ -49,6 +49,9 @@ BLOCKS = {b.name: b for b in [
     Block("load_unit", "tb_load", ("load", "sram", "interconnect"), "verif.load.load_tests",
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, ("LoadRandomTest", "LoadPaddedWindowTest"),
           tb_dirs=("load/hdl", "interconnect/hdl")),
+    Block("compute_unit", "tb_compute", ("compute", "mac_array", "sram"), "verif.compute.compute_tests",
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, ("ComputeRandomTest", "ComputeExtremesTest"),
+          tb_dirs=("compute/hdl",)),
 ]}
 
 

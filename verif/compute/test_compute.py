@@ -1,0 +1,17 @@
+"""Compute unit on both simulators and two N, against the golden simulator, and its scoreboard's self-test."""
+import pytest
+
+from sim.runner import SIMULATORS
+from verif.common.pytest_helpers import run_and_check, run_expecting_fault
+
+
+@pytest.mark.parametrize("sim", SIMULATORS)
+@pytest.mark.parametrize("n", [4, 16])
+def test_compute_unit(sim, n, tmp_path):
+    run_and_check("compute_unit", sim, seed=n, tmp_path=tmp_path, params={"N": n, "SP_ROWS": 64, "ACC_ROWS": 48})
+
+
+def test_scoreboard_catches_lost_accumulate(tmp_path):
+    msg = run_expecting_fault("compute_unit", "icarus", "NPU8_FAULT_COMPUTE_NO_ACCUMULATE", "ComputeExtremesTest", tmp_path,
+                              params={"N": 4, "SP_ROWS": 64, "ACC_ROWS": 48})
+    assert "ACC row" in msg and "expected" in msg, msg
