@@ -52,9 +52,9 @@ BLOCKS = {b.name: b for b in [
     Block("compute_unit", "tb_compute", ("compute", "mac_array", "sram"), "verif.compute.compute_tests",
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, ("ComputeRandomTest", "ComputeExtremesTest"),
           tb_dirs=("compute/hdl",)),
-    Block("npu_top", "npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
+    Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
           "verif.top.top_tests", {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 64, "DRAM_BYTES": 16384},
-          ("TopLegalProgramsTest", "TopErrorProgramsTest")),
+          ("TopLegalProgramsTest", "TopErrorProgramsTest"), tb_dirs=("top/hdl", "interconnect/hdl")),
 ]}
 
 

@@ -1,6 +1,7 @@
 """First end-to-end tests of npu_top: golden random programs (legal, and with each kind of error) are written
 into an AXI RAM with random backpressure, started through the AXI4-Lite CSRs, and finished by the interrupt;
-the error code and index and the whole final DRAM must equal the golden simulator's. (The tile-by-tile
+the error code and index and the whole final DRAM must equal the golden simulator's, and the AXI4 protocol
+checker on the DRAM bus must stay silent. (The tile-by-tile
 scoreboard, random stream layer and coverage of issue 4 build on this.)"""
 from __future__ import annotations
 
@@ -87,6 +88,8 @@ class TopBaseTest(BaseTest):
                 sb.mismatch(f"{name}: RETIRED {retired}, golden executed {res.executed}")
             self.logger.info(f"{name}: {res.message()}, DRAM identical")
         await ClockCycles(d.clk, 2)
+        if d.violation.value == 1:
+            sb.mismatch(f"AXI4 protocol checker: rule {int(d.violation_code.value)} violated on the DRAM bus")
 
     def stop(self):
         if self.clock:

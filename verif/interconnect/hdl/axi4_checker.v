@@ -53,8 +53,8 @@ module axi4_checker #(
     function burst_bad(input [31:0] addr, input [7:0] len, input [2:0] size, input [1:0] burst);
         burst_bad = burst != 2'b01 || size != SHIFT[2:0] || len > 8'd15 || (addr & ((1 << SHIFT) - 1)) != 0;
     endfunction
-    function crosses_4k(input [31:0] addr, input [7:0] len);
-        crosses_4k = ({20'd0, addr[11:0]} + (({24'd0, len} + 32'd1) << SHIFT)) > 32'd4096;
+    function crosses_4k(input [11:0] offset_in_4k, input [7:0] len);
+        crosses_4k = ({20'd0, offset_in_4k} + (({24'd0, len} + 32'd1) << SHIFT)) > 32'd4096;
     endfunction
 
     integer i;
@@ -81,8 +81,8 @@ module axi4_checker #(
             // burst shape
             if (arvalid && burst_bad(araddr, arlen, arsize, arburst)) fail(4'd6);
             if (awvalid && burst_bad(awaddr, awlen, awsize, awburst)) fail(4'd6);
-            if (arvalid && crosses_4k(araddr, arlen)) fail(4'd7);
-            if (awvalid && crosses_4k(awaddr, awlen)) fail(4'd7);
+            if (arvalid && crosses_4k(araddr[11:0], arlen)) fail(4'd7);
+            if (awvalid && crosses_4k(awaddr[11:0], awlen)) fail(4'd7);
             // WLAST on beat awlen of the oldest unmatched AW
             if (awvalid && awready) begin aw_len_fifo[aw_wr] <= awlen; aw_wr <= aw_wr + 4'd1; end
             if (wvalid && wready) begin
