@@ -2,7 +2,9 @@
 pairs a sequencer with a driver, and a subscriber that keeps what it is written."""
 from __future__ import annotations
 
-from pyuvm import uvm_agent, uvm_sequence, uvm_sequencer, uvm_subscriber
+from pyuvm import uvm_agent, uvm_env, uvm_sequence, uvm_sequencer, uvm_subscriber
+
+from .scoreboard_base import ScoreboardBase
 
 
 class ItemListSeq(uvm_sequence):
@@ -28,6 +30,14 @@ class DriverAgent(uvm_agent):
 
     def connect_phase(self):
         self.driver.seq_item_port.connect(self.seqr.seq_item_export)
+
+
+class ScoreboardEnv(uvm_env):
+    """An environment whose test checks directly against the golden model through one scoreboard (the unit
+    and top-level environments, where the test body is the predictor)."""
+
+    def build_phase(self):
+        self.scoreboard = ScoreboardBase("scoreboard", self)
 
 
 class Collector(uvm_subscriber):

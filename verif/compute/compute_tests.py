@@ -7,8 +7,8 @@ from __future__ import annotations
 import cocotb
 import numpy as np
 import pyuvm
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
-from pyuvm import ConfigDB, uvm_env
+from cocotb.triggers import ClockCycles, RisingEdge
+from pyuvm import ConfigDB
 
 from golden import isa
 from golden.asm import disassemble_one
@@ -17,18 +17,9 @@ from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
 from verif.common.base_test import BaseTest
-from verif.common.bits import pack, unpack_signed
 from verif.common.clock_reset import reset, start_clock
-from verif.common.scoreboard_base import ScoreboardBase
-
-
-class ComputeScoreboard(ScoreboardBase):
-    pass
-
-
-class ComputeEnv(uvm_env):
-    def build_phase(self):
-        self.scoreboard = ComputeScoreboard("scoreboard", self)
+from verif.common.components import ScoreboardEnv
+from verif.common.row_access import read_rows, write_rows
 
 
 class ComputeBaseTest(BaseTest):
@@ -40,7 +31,7 @@ class ComputeBaseTest(BaseTest):
         self.n, self.sp_rows, self.acc_rows = p["N"], p["SP_ROWS"], p["ACC_ROWS"]
         self.cfg = MachineConfig(n=self.n, sp_rows=self.sp_rows, acc_rows=self.acc_rows, dram_bytes=4096)
         ConfigDB().set(None, "*", "BFM", self)
-        self.env = ComputeEnv("env", self)
+        self.env = ScoreboardEnv("env", self)
         self.clock = None
 
     def scratchpad(self):
@@ -49,39 +40,13 @@ class ComputeBaseTest(BaseTest):
     def pick(self, gen):
         return gen.matmul()
 
-    async def fill_sp(self, sp):
-        d = cocotb.top
-        for r in range(self.sp_rows):
-            d.p0_valid.value, d.p0_row.value, d.p0_wdata.value = 1, r, pack(sp[r], 8)
-            await RisingEdge(d.clk)
-            while d.p0_ready.value != 1:
-                await RisingEdge(d.clk)
-        d.p0_valid.value = 0
-
-    async def read_acc(self):
-        d, out = cocotb.top, []
-        for r in range(self.acc_rows):
-            d.r_valid.value, d.r_row.value = 1, r
-            await RisingEdge(d.clk)
-            while d.r_ready.value != 1:
-                await RisingEdge(d.clk)
-            d.r_valid.value = 0
-            await ReadOnly()
-            while d.r_rsp_valid.value != 1:
-                await RisingEdge(d.clk)
-                await ReadOnly()
-            raw = d.r_data.value
-            out.append(unpack_signed(int(raw), self.n, 32) if raw.is_resolvable else str(raw))
-            await RisingEdge(d.clk)
-        return out
-
     async def body(self):
         d = cocotb.top
         self.clock = start_clock(d.clk)
         d.cq_valid.value = d.p0_valid.value = d.r_valid.value = 0
         await reset(d.clk, d.rst_n)
         sp = self.scratchpad()
-        await self.fill_sp(sp)
+        await write_rows(d.p0_valid, d.p0_ready, d.p0_row, d.p0_wdata, sp, 8)
         acc = np.zeros((self.acc_rows, self.n), np.int32)
         gen = Generator(self.rng, self.cfg, 1024)
         # the accumulator starts undefined: one overwriting MATMUL defines every row first
@@ -104,7 +69,7 @@ class ComputeBaseTest(BaseTest):
                     break
             d.cq_valid.value = 0
             await ClockCycles(d.clk, 2)
-            rows = await self.read_acc()
+            rows = await read_rows(d.r_valid, d.r_ready, d.r_row, d.r_rsp_valid, d.r_data, self.acc_rows, self.n, 32)
             sb.compared += 1
             undefined = [r for r, v in enumerate(rows) if isinstance(v, str)]
             if undefined:

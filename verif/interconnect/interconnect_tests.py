@@ -4,22 +4,17 @@ from __future__ import annotations
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles
-from cocotbext.axi import AxiBus, AxiRam
 from pyuvm import ConfigDB
 
 from verif.common import context
 from verif.common.base_test import BaseTest
+from verif.common.axi_memory import axi_ram
 from verif.common.clock_reset import reset, start_clock
 from verif.common.components import ItemListSeq
 
 from .axi_client_bfm import ArMonitor, ReadClientBfm, SharedVectors, WriteClientBfm
 from .interconnect_env import InterconnectEnv
 from .interconnect_seq_lib import MEM_BYTES, READ_REGION, WRITE_REGION, XferGen
-
-
-def pauses(rng, p):
-    while True:
-        yield bool(rng.random() < p)
 
 
 class InterconnectBaseTest(BaseTest):
@@ -47,10 +42,7 @@ class InterconnectBaseTest(BaseTest):
 
     def _memory(self):
         d = cocotb.top
-        ram = AxiRam(AxiBus.from_prefix(d, "m_axi"), d.clk, d.rst_n, reset_active_level=False, size=MEM_BYTES)
-        for ch in (ram.read_if.ar_channel, ram.read_if.r_channel, ram.write_if.aw_channel, ram.write_if.w_channel,
-                   ram.write_if.b_channel):
-            ch.set_pause_generator(pauses(self.rng, self.backpressure))
+        ram = axi_ram(d, MEM_BYTES, self.rng, self.backpressure)
         faulty = self.faulty
         for side, attr in ((ram.read_if, "_read"), (ram.write_if, "_write")):
             real = getattr(side, attr)

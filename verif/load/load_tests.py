@@ -6,9 +6,8 @@ from __future__ import annotations
 import cocotb
 import numpy as np
 import pyuvm
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
-from cocotbext.axi import AxiBus, AxiRam
-from pyuvm import ConfigDB, uvm_env
+from cocotb.triggers import ClockCycles, RisingEdge
+from pyuvm import ConfigDB
 
 from golden import isa
 from golden.asm import disassemble_one
@@ -17,26 +16,13 @@ from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
 from verif.common.base_test import BaseTest
-from verif.common.bits import unpack_signed
+from verif.common.axi_memory import axi_ram
 from verif.common.clock_reset import reset, start_clock
-from verif.common.scoreboard_base import ScoreboardBase
+from verif.common.components import ScoreboardEnv
+from verif.common.row_access import read_rows
 
 MEM = 1 << 14
 DATA = 8192            # LOADs read below this; the golden program sits above it
-
-
-class LoadScoreboard(ScoreboardBase):
-    pass
-
-
-class LoadEnv(uvm_env):
-    def build_phase(self):
-        self.scoreboard = LoadScoreboard("scoreboard", self)
-
-
-def pauses(rng, p):
-    while True:
-        yield bool(rng.random() < p)
 
 
 class LoadBaseTest(BaseTest):
@@ -49,24 +35,8 @@ class LoadBaseTest(BaseTest):
         self.n, self.sp_rows, self.acc_rows = p["N"], p["SP_ROWS"], p["ACC_ROWS"]
         self.cfg = MachineConfig(n=self.n, sp_rows=self.sp_rows, acc_rows=self.acc_rows, dram_bytes=MEM)
         ConfigDB().set(None, "*", "BFM", self)
-        self.env = LoadEnv("env", self)
+        self.env = ScoreboardEnv("env", self)
         self.clock = None
-
-    async def read_back(self, valid, ready, row, rsp_valid, data, rows, bits):
-        d, out = cocotb.top, []
-        for r in range(rows):
-            valid.value, row.value = 1, r
-            await RisingEdge(d.clk)
-            while ready.value != 1:
-                await RisingEdge(d.clk)
-            valid.value = 0
-            await ReadOnly()
-            while rsp_valid.value != 1:
-                await RisingEdge(d.clk)
-                await ReadOnly()
-            out.append(unpack_signed(int(data.value), self.n, bits))
-            await RisingEdge(d.clk)
-        return np.array(out)
 
     async def execute(self, k, conf, ins):
         d = cocotb.top
@@ -84,9 +54,7 @@ class LoadBaseTest(BaseTest):
         self.clock = start_clock(d.clk)
         d.rst_n.value = 0
         d.lq_valid.value = d.p1_valid.value = d.r_valid.value = 0
-        ram = AxiRam(AxiBus.from_prefix(d, "m_axi"), d.clk, d.rst_n, reset_active_level=False, size=MEM)
-        for ch in (ram.read_if.ar_channel, ram.read_if.r_channel):
-            ch.set_pause_generator(pauses(self.rng, self.backpressure))
+        ram = axi_ram(d, MEM, self.rng, self.backpressure)
         await reset(d.clk, d.rst_n)
         image = bytes(self.rng.integers(0, 256, MEM, dtype=np.uint8))
         ram.write(0, image)
@@ -107,11 +75,18 @@ class LoadBaseTest(BaseTest):
             if k < len(init) - 1:
                 sp, acc = res.sp.copy(), res.acc.copy()
                 continue
-            got_sp = await self.read_back(d.p1_valid, d.p1_ready, d.p1_row, d.p1_rsp_valid, d.p1_rdata, self.sp_rows, 8)
-            got_acc = await self.read_back(d.r_valid, d.r_ready, d.r_row, d.r_rsp_valid, d.r_data, self.acc_rows, 32)
+            got_sp = await read_rows(d.p1_valid, d.p1_ready, d.p1_row, d.p1_rsp_valid, d.p1_rdata, self.sp_rows,
+                                     self.n, 8)
+            got_acc = await read_rows(d.r_valid, d.r_ready, d.r_row, d.r_rsp_valid, d.r_data, self.acc_rows,
+                                      self.n, 32)
             sb.compared += 1
             what = f"instruction {k} `{disassemble_one(ins)}` (pad value {conf.pad})"
-            for name, got, want in (("SP", got_sp, res.sp), ("ACC", got_acc, res.acc)):
+            for name, rows, want in (("SP", got_sp, res.sp), ("ACC", got_acc, res.acc)):
+                undefined = [r for r, v in enumerate(rows) if isinstance(v, str)]
+                if undefined:
+                    sb.mismatch(f"{what}: {name} row {undefined[0]} has undefined bits ({rows[undefined[0]]})")
+                    break
+                got = np.array(rows)
                 if not np.array_equal(got, want):
                     r, l = (int(v) for v in np.argwhere(got != want)[0])
                     sb.mismatch(f"{what}: {name} row {r} lane {l} expected {int(want[r, l])}, got {int(got[r, l])}")

@@ -8,8 +8,7 @@ import cocotb
 import numpy as np
 import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
-from cocotbext.axi import AxiBus, AxiRam
-from pyuvm import ConfigDB, uvm_env
+from pyuvm import ConfigDB
 
 from golden import isa
 from golden.asm import disassemble_one
@@ -18,26 +17,13 @@ from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
 from verif.common.base_test import BaseTest
-from verif.common.bits import pack
+from verif.common.axi_memory import axi_ram
 from verif.common.clock_reset import reset, start_clock
-from verif.common.scoreboard_base import ScoreboardBase
+from verif.common.components import ScoreboardEnv
+from verif.common.row_access import write_rows
 
 MEM = 1 << 14
 DATA = 4096            # the STOREs write below this; the golden program sits above it
-
-
-class StoreScoreboard(ScoreboardBase):
-    pass
-
-
-class StoreEnv(uvm_env):
-    def build_phase(self):
-        self.scoreboard = StoreScoreboard("scoreboard", self)
-
-
-def pauses(rng, p):
-    while True:
-        yield bool(rng.random() < p)
 
 
 class StoreBaseTest(BaseTest):
@@ -49,30 +35,19 @@ class StoreBaseTest(BaseTest):
         self.n, self.rows = context.param("N", 8), context.param("ROWS", 64)
         self.cfg = MachineConfig(n=self.n, sp_rows=64, acc_rows=self.rows, dram_bytes=MEM)
         ConfigDB().set(None, "*", "BFM", self)
-        self.env = StoreEnv("env", self)
+        self.env = ScoreboardEnv("env", self)
         self.clock = None
-
-    async def fill_acc(self, acc):
-        d = cocotb.top
-        for r in range(self.rows):
-            d.w_valid.value, d.w_row.value, d.w_data.value = 1, r, pack(acc[r], 32)
-            await RisingEdge(d.clk)
-            while d.w_ready.value != 1:
-                await RisingEdge(d.clk)
-        d.w_valid.value = 0
 
     async def body(self):
         d = cocotb.top
         self.clock = start_clock(d.clk)
         d.rst_n.value = 0
         d.w_valid.value = d.sq_valid.value = 0
-        ram = AxiRam(AxiBus.from_prefix(d, "m_axi"), d.clk, d.rst_n, reset_active_level=False, size=MEM)
-        for ch in (ram.write_if.aw_channel, ram.write_if.w_channel, ram.write_if.b_channel):
-            ch.set_pause_generator(pauses(self.rng, self.backpressure))
+        ram = axi_ram(d, MEM, self.rng, self.backpressure)
         await reset(d.clk, d.rst_n)
         gen = Generator(self.rng, self.cfg, DATA)
         acc = self.rng.integers(-(1 << 31), 1 << 31, (self.rows, self.n), dtype=np.int64)
-        await self.fill_acc(acc)
+        await write_rows(d.w_valid, d.w_ready, d.w_row, d.w_data, acc, 32)
         image = bytearray(self.rng.integers(0, 256, MEM, dtype=np.uint8).tobytes())
         ram.write(0, bytes(image))
         sb = self.env.scoreboard

@@ -8,30 +8,17 @@ from __future__ import annotations
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles, RisingEdge
-from cocotbext.axi import AxiBus, AxiLiteBus, AxiLiteMaster, AxiRam
-from pyuvm import ConfigDB, uvm_env
+from cocotbext.axi import AxiLiteBus, AxiLiteMaster
+from pyuvm import ConfigDB
 
 from golden.isa import MachineConfig
 from golden.random_program import ERROR_KINDS, random_program
 from golden.simulator import run_program
 from verif.common import context
 from verif.common.base_test import BaseTest
+from verif.common.axi_memory import axi_ram
 from verif.common.clock_reset import reset, start_clock
-from verif.common.scoreboard_base import ScoreboardBase
-
-
-class TopScoreboard(ScoreboardBase):
-    pass
-
-
-class TopEnv(uvm_env):
-    def build_phase(self):
-        self.scoreboard = TopScoreboard("scoreboard", self)
-
-
-def pauses(rng, p):
-    while True:
-        yield bool(rng.random() < p)
+from verif.common.components import ScoreboardEnv
 
 
 class TopBaseTest(BaseTest):
@@ -44,18 +31,14 @@ class TopBaseTest(BaseTest):
         p = context.params()
         self.cfg = MachineConfig(n=p["N"], sp_rows=p["SP_ROWS"], acc_rows=p["ACC_ROWS"], dram_bytes=p["DRAM_BYTES"])
         ConfigDB().set(None, "*", "BFM", self)
-        self.env = TopEnv("env", self)
+        self.env = ScoreboardEnv("env", self)
         self.clock = None
 
     async def body(self):
         d = cocotb.top
         self.clock = start_clock(d.clk)
         d.rst_n.value = 0
-        ram = AxiRam(AxiBus.from_prefix(d, "m_axi"), d.clk, d.rst_n, reset_active_level=False,
-                     size=self.cfg.dram_bytes)
-        for ch in (ram.read_if.ar_channel, ram.read_if.r_channel, ram.write_if.aw_channel, ram.write_if.w_channel,
-                   ram.write_if.b_channel):
-            ch.set_pause_generator(pauses(self.rng, 0.2))
+        ram = axi_ram(d, self.cfg.dram_bytes, self.rng, 0.2)
         csr = AxiLiteMaster(AxiLiteBus.from_prefix(d, "s_axil"), d.clk, d.rst_n, reset_active_level=False)
         await reset(d.clk, d.rst_n)
         sb = self.env.scoreboard
