@@ -40,9 +40,9 @@ module npu_top #(
     wire [15:0]  inst_count, err_index;
     wire [3:0]   err_code;
     wire [31:0]  cycles, stall_dep, stall_full, retired, mac_active, stall_weight, stall_dma_rd, stall_dma_wr,
-                 rd_bytes, wr_bytes;
+                 rd_bytes, wr_bytes, stall_other;
 
-    csr_regs #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES), .NCNT(10)) u_csr (
+    csr_regs #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES), .NCNT(11)) u_csr (
         .clk(clk), .rst_n(rst_n),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
@@ -52,7 +52,7 @@ module npu_top #(
         .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
         .start(start), .inst_base(inst_base), .inst_count(inst_count), .busy(busy), .done(done),
         .err_code(err_code), .err_index(err_index), .done_pulse(ctrl_irq),
-        .counters({wr_bytes, rd_bytes, stall_dma_wr, stall_dma_rd, stall_weight, mac_active, retired, stall_full,
+        .counters({stall_other, wr_bytes, rd_bytes, stall_dma_wr, stall_dma_rd, stall_weight, mac_active, retired, stall_full,
                    stall_dep, cycles}),
         .irq(irq));
 
@@ -81,7 +81,8 @@ module npu_top #(
         .ev_stall_dma_wr(ev_stall_dma_wr), .ev_rd_bytes(ev_rd_bytes), .ev_wr_bytes(ev_wr_bytes),
         .cycles(cycles), .stall_dep(stall_dep), .stall_full(stall_full), .retired(retired),
         .mac_active(mac_active), .stall_weight(stall_weight), .stall_dma_rd(stall_dma_rd),
-        .stall_dma_wr(stall_dma_wr), .rd_bytes(rd_bytes), .wr_bytes(wr_bytes));
+        .stall_dma_wr(stall_dma_wr), .rd_bytes(rd_bytes), .wr_bytes(wr_bytes),
+        .stall_other(stall_other));
     assign f_rq_ready = rq_ready[0];
 
     // ---- execution units ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ BLOCKS = {b.name: b for b in [
           {"DW": 128, "MAX_OUT": 4}, ("AxiRandomTest", "AxiBackpressureTest", "AxiContentionTest", "AxiErrorTest"),
           tb_dirs=("interconnect/hdl",)),
     Block("ctrl", "ctrl", ("ctrl",), "verif.ctrl.ctrl_tests",
-          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 64, "DRAM_BYTES": 16384},
+          {"N": 8, "SP_ROWS": 256, "ACC_ROWS": 128, "DRAM_BYTES": 16384},
           ("CtrlLegalProgramsTest", "CtrlErrorProgramsTest", "CtrlBusErrorTest", "CtrlBusBeforeDecodeErrorTest",
            "CtrlProgramAtDramEndTest", "CtrlFastUnitsTest")),
     Block("csr_regs", "csr_regs", ("interconnect",), "verif.csr.csr_tests",
@@ -53,8 +53,9 @@ BLOCKS = {b.name: b for b in [
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, ("ComputeRandomTest", "ComputeExtremesTest"),
           tb_dirs=("compute/hdl",)),
     Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
-          "verif.top.top_tests", {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 64, "DRAM_BYTES": 16384},
-          ("TopLegalProgramsTest", "TopErrorProgramsTest"), tb_dirs=("top/hdl", "interconnect/hdl")),
+          "verif.top.top_tests", {"N": 8, "SP_ROWS": 256, "ACC_ROWS": 128, "DRAM_BYTES": 16384},
+          ("TopSmokeTest", "TopLegalStreamTest", "TopHazardStreamTest", "TopSolverStreamTest", "TopDirectedTest",
+           "TopErrorStreamTest", "TopResetTest"), tb_dirs=("top/hdl", "interconnect/hdl")),
 ]}
 
 

@@ -57,6 +57,9 @@ module ctrl #(
     input  wire [15:0]   ev_wr_bytes,       // DRAM bytes written this cycle
     // performance counters (cleared by start)
     output reg  [31:0]   cycles,
+    // Every cycle of a run counts once in CYCLES and once in exactly one of MAC_ACTIVE or a stall cause, by
+    // priority: MAC active, weight load, DMA read, DMA write, dependency, full queue, other (fetch, decode,
+    // pipeline fill and drain). So MAC_ACTIVE + the stalls = CYCLES, and each stall says why the array idled.
     output reg  [31:0]   stall_dep,         // an issuable instruction waited on a hazard
     output reg  [31:0]   stall_full,        // ... on a full queue
     output reg  [31:0]   retired,
@@ -65,7 +68,8 @@ module ctrl #(
     output reg  [31:0]   stall_dma_rd,
     output reg  [31:0]   stall_dma_wr,
     output reg  [31:0]   rd_bytes,
-    output reg  [31:0]   wr_bytes
+    output reg  [31:0]   wr_bytes,
+    output reg  [31:0]   stall_other
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
     localparam [3:0] E_DRAM = 4'd6, E_NO_HALT = 4'd8, E_BUS = 4'd9;
@@ -147,6 +151,9 @@ module ctrl #(
     wire at_end   = d_idx == {1'b0, count_q};
     wire past_dram = d_idx >= fetchable;
     wire legal    = d_have && !d_entry[128] && d_err == 4'd0;
+    wire blocked   = decoding && d_have && legal && !at_end && (to_lq || to_cq || to_sq);
+    wire wait_dep  = blocked && hazard;
+    wire wait_full = blocked && !hazard && q_full;
     wire issue    = decoding && !at_end && !past_dram && legal && (to_lq || to_cq || to_sq) && !hazard && !q_full;
     wire consume  = decoding && !at_end && !past_dram && legal &&
                     (d_op == 4'd5 || (d_op == 4'd6 && all_empty) || d_op == 4'd7);
@@ -187,7 +194,7 @@ module ctrl #(
             f_rq_valid <= 1'b0; f_busy <= 1'b0; stop <= 1'b0;
             cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
             mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
-            rd_bytes <= 32'd0; wr_bytes <= 32'd0;
+            rd_bytes <= 32'd0; wr_bytes <= 32'd0; stall_other <= 32'd0;
         end else begin
             irq <= 1'b0;
             case (state)
@@ -202,14 +209,17 @@ module ctrl #(
                     dec_code <= 4'd0; dec_index <= 16'd0; ubus <= 1'b0; ubus_index <= 16'd0;
                     cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
                     mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
-                    rd_bytes <= 32'd0; wr_bytes <= 32'd0;
+                    rd_bytes <= 32'd0; wr_bytes <= 32'd0; stall_other <= 32'd0;
                 end
                 S_RUN, S_DRAIN: begin
                     cycles       <= cycles + 32'd1;
-                    mac_active   <= mac_active   + {31'd0, ev_mac_active};
-                    stall_weight <= stall_weight + {31'd0, ev_stall_weight};
-                    stall_dma_rd <= stall_dma_rd + {31'd0, ev_stall_dma_rd};
-                    stall_dma_wr <= stall_dma_wr + {31'd0, ev_stall_dma_wr};
+                    if (ev_mac_active)        mac_active   <= mac_active + 32'd1;
+                    else if (ev_stall_weight) stall_weight <= stall_weight + 32'd1;
+                    else if (ev_stall_dma_rd) stall_dma_rd <= stall_dma_rd + 32'd1;
+                    else if (ev_stall_dma_wr) stall_dma_wr <= stall_dma_wr + 32'd1;
+                    else if (wait_dep)        stall_dep    <= stall_dep + 32'd1;
+                    else if (wait_full)       stall_full   <= stall_full + 32'd1;
+                    else                      stall_other  <= stall_other + 32'd1;
                     rd_bytes     <= rd_bytes + {16'd0, ev_rd_bytes};
                     wr_bytes     <= wr_bytes + {16'd0, ev_wr_bytes};
                     // fetch: one transfer at a time, into buffer space reserved when it is requested
@@ -236,10 +246,6 @@ module ctrl #(
                     // an instruction that ended with a bus error did not complete
                     retired <= retired + {31'd0, consume}
                                + {31'd0, lq_done && !lq_err} + {31'd0, cq_done && !cq_err} + {31'd0, sq_done && !sq_err};
-                    if (decoding && d_have && legal && !at_end && (to_lq || to_cq || to_sq)) begin
-                        if (hazard) stall_dep <= stall_dep + 32'd1;
-                        else if (q_full) stall_full <= stall_full + 32'd1;
-                    end
                     // the end of issue: HALT, an illegal instruction, running off the program, a fetch bus error
                     if (decoding) begin
                         if (at_end) begin

@@ -13,7 +13,7 @@ module csr_regs #(
     parameter integer SP_ROWS    = 4096,
     parameter integer ACC_ROWS   = 1024,
     parameter [33:0]  DRAM_BYTES = 34'h100000,
-    parameter integer NCNT       = 10
+    parameter integer NCNT       = 11
 ) (
     input  wire              clk,
     input  wire              rst_n,

@@ -2,7 +2,7 @@
 which accesses answer SLVERR, and the irq and start pins."""
 from __future__ import annotations
 
-NCNT = 10
+NCNT = 11
 
 
 class CsrModel:

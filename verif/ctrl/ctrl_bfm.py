@@ -6,6 +6,7 @@ from __future__ import annotations
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
+from verif.common.counters import COUNTERS
 from verif.common.clock_reset import cycle, reset, start_clock
 from verif.common.triggers import until_high
 
@@ -66,9 +67,7 @@ class CtrlBfm:
         await RisingEdge(d.done)
         done_cycle = cycle()
         await ReadOnly()
-        counters = {k: int(getattr(d, k).value) for k in ("cycles", "stall_dep", "stall_full", "retired",
-                                                          "mac_active", "stall_weight", "stall_dma_rd",
-                                                          "stall_dma_wr", "rd_bytes", "wr_bytes")}
+        counters = {k: int(getattr(d, k).value) for k in COUNTERS}
         return int(d.err_code.value), int(d.err_index.value), done_cycle, counters
 
     async def _fetch(self):

@@ -1,4 +1,6 @@
-"""npu_top end to end on both simulators, and a unit fault caught by the end-to-end DRAM check."""
+"""npu_top from pytest: the smoke set of every stream kind on both simulators, and the environment's own
+checks shown to bite: a wrong MATMUL tile and a wrong STORE tile (injected RTL faults) are each reported at
+the first bad tile, and a hung unit ends in a failed test naming what was pending, not a stuck run."""
 import pytest
 
 from sim.runner import SIMULATORS
@@ -6,10 +8,26 @@ from verif.common.pytest_helpers import run_and_check, run_expecting_fault
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-def test_npu_top(sim, tmp_path):
-    run_and_check("npu_top", sim, seed=1, tmp_path=tmp_path)
+def test_npu_top_smoke(sim, tmp_path):
+    run_and_check("npu_top", sim, seed=1, tmp_path=tmp_path, tests=["TopSmokeTest"])
 
 
-def test_end_to_end_check_catches_a_unit_fault(tmp_path):
-    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_STORE_STROBE", "TopLegalProgramsTest", tmp_path)
-    assert "DRAM byte" in msg, msg
+@pytest.mark.parametrize("seed", [2, 3])
+def test_npu_top_smoke_more_seeds(seed, tmp_path):
+    run_and_check("npu_top", "verilator", seed=seed, tmp_path=tmp_path, tests=["TopSmokeTest"])
+
+
+def test_first_bad_matmul_tile_is_reported(tmp_path):
+    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_COMPUTE_NO_ACCUMULATE", "TopLegalStreamTest",
+                              tmp_path)
+    assert "MATMUL tile" in msg and "first difference at row" in msg and "expected" in msg, msg
+
+
+def test_first_bad_store_tile_is_reported(tmp_path):
+    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_STORE_STROBE", "TopLegalStreamTest", tmp_path)
+    assert "STORE tile" in msg and "first difference at element" in msg, msg
+
+
+def test_a_hung_program_fails_with_what_was_pending(tmp_path):
+    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_COMPUTE_HANG", "TopDirectedTest", tmp_path)
+    assert "no interrupt within" in msg and "Pending:" in msg and "compute.state" in msg, msg

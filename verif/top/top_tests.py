@@ -1,91 +1,92 @@
-"""First end-to-end tests of npu_top: golden random programs (legal, and with each kind of error) are written
-into an AXI RAM with random backpressure, started through the AXI4-Lite CSRs, and finished by the interrupt;
-the error code and index and the whole final DRAM must equal the golden simulator's, and the AXI4 protocol
-checker on the DRAM bus must stay silent. (The tile-by-tile
-scoreboard, random stream layer and coverage of issue 4 build on this.)"""
+"""npu_top tests: whole programs from DRAM through the CSRs, every tile scored against the golden model.
+
+Each test runs a list of program sequences (seq_lib) on one TopEnv. A test stops issuing programs after the
+first bad tile, so its failure report is that tile. Programs cut by reset are checked for a clean idle
+state, and the program after them must pass like any other."""
 from __future__ import annotations
 
 import cocotb
 import pyuvm
-from cocotb.triggers import ClockCycles, RisingEdge
-from cocotbext.axi import AxiLiteBus, AxiLiteMaster
+from cocotb.triggers import ClockCycles
 from pyuvm import ConfigDB
 
 from golden.isa import MachineConfig
-from golden.random_program import ERROR_KINDS, random_program
-from golden.simulator import run_program
 from verif.common import context
 from verif.common.base_test import BaseTest
-from verif.common.axi_memory import axi_ram
-from verif.common.clock_reset import reset, start_clock
-from verif.common.components import ScoreboardEnv
+
+from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq,
+                      LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq)
+from .top_bfm import TopBfm
+from .top_env import TopEnv
 
 
 class TopBaseTest(BaseTest):
-    programs = 6
-    error_kinds: tuple = (None,)
-    timeout_us = 50000
+    timeout_us = 400_000
+    sequences: tuple = ((LegalStreamSeq, 4),)
 
     def build_phase(self):
         super().build_phase()
         p = context.params()
         self.cfg = MachineConfig(n=p["N"], sp_rows=p["SP_ROWS"], acc_rows=p["ACC_ROWS"], dram_bytes=p["DRAM_BYTES"])
-        ConfigDB().set(None, "*", "BFM", self)
-        self.env = ScoreboardEnv("env", self)
-        self.clock = None
+        ConfigDB().set(None, "*", "CFG", self.cfg)
+        self.bfm = TopBfm(cocotb.top)
+        ConfigDB().set(None, "*", "BFM", self.bfm)
+        self.env = TopEnv("env", self)
 
     async def body(self):
-        d = cocotb.top
-        self.clock = start_clock(d.clk)
-        d.rst_n.value = 0
-        ram = axi_ram(d, self.cfg.dram_bytes, self.rng, 0.2)
-        csr = AxiLiteMaster(AxiLiteBus.from_prefix(d, "s_axil"), d.clk, d.rst_n, reset_active_level=False)
-        await reset(d.clk, d.rst_n)
+        await self.bfm.reset()
         sb = self.env.scoreboard
-        base_seed = int(self.rng.integers(0, 1 << 30))
-        for k in range(self.programs):
-            kind = self.error_kinds[k % len(self.error_kinds)]
-            rp = random_program(base_seed + k, cfg=self.cfg, error_kind=kind, length=30,
-                                data_bytes=min(2048, self.cfg.dram_bytes // 4))
-            res = run_program(rp.cfg, rp.dram, rp.inst_base, rp.inst_count)
-            ram.write(0, rp.dram)
-            await csr.write_dword(0x10, rp.inst_base)
-            await csr.write_dword(0x14, rp.inst_count)
-            await csr.write_dword(0x00, 0b11)                      # IRQ_EN | START
-            await RisingEdge(d.irq)
-            code = await csr.read_dword(0x08)
-            index = await csr.read_dword(0x0C)
-            retired = await csr.read_dword(0x4C)
-            await csr.write_dword(0x18, 1)                         # clear IRQ_STATUS
-            want = (int(res.err_code), res.err_index) if res.status == "ERROR" else (0, 0)
-            name = f"program {k} (random_program seed {base_seed + k}, {kind or 'legal'})"
-            sb.compared += 1
-            if (code, index) != want:
-                sb.mismatch(f"{name}: ended with code {code} at {index}, golden {res.message()}")
-                continue
-            got = ram.read(0, self.cfg.dram_bytes)
-            if got != bytes(res.dram):
-                a = next(i for i in range(len(got)) if got[i] != res.dram[i])
-                sb.mismatch(f"{name}: DRAM byte {a:#x} expected {int(res.dram[a]):#04x}, got {got[a]:#04x}")
-            if retired != res.executed:
-                sb.mismatch(f"{name}: RETIRED {retired}, golden executed {res.executed}")
-            self.logger.info(f"{name}: {res.message()}, DRAM identical")
-        await ClockCycles(d.clk, 2)
-        if d.violation.value == 1:
-            sb.mismatch(f"AXI4 protocol checker: rule {int(d.violation_code.value)} violated on the DRAM bus")
-
-    def stop(self):
-        if self.clock:
-            self.clock.cancel()
+        for cls, n in self.sequences:
+            if sb.mismatches:
+                break
+            await cls(cls.stream, n).start(self.env.agent.seqr)
+        await ClockCycles(self.bfm.dut.clk, 2)
+        for item in self.env.done:
+            r = item.result
+            if r.reset and (r.extra["status"] & 1 or r.extra["irq_status"] or r.extra["irq"]):
+                sb.mismatch(f"{item}: after reset STATUS={r.extra['status']:#x}, IRQ_STATUS="
+                            f"{r.extra['irq_status']}, irq={r.extra['irq']} (expected idle)")
+        ran = {}
+        for item in self.env.done:
+            ran[item.stream] = ran.get(item.stream, 0) + 1
+        self.logger.info(f"programs run: {ran}; tiles compared: {sb.tiles}")
+        if SolverStreamSeq.rate:
+            rate = sorted(SolverStreamSeq.rate)[len(SolverStreamSeq.rate) // 2]
+            self.logger.info(f"solver stream generation: {rate:.0f} instructions/s (median)")
 
 
 @pyuvm.test()
-class TopLegalProgramsTest(TopBaseTest):
-    """Legal random programs end to end."""
+class TopSmokeTest(TopBaseTest):
+    """Every stream kind, a few programs each."""
+    sequences = ((LegalStreamSeq, 2), (HazardStreamSeq, 2), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
+                 (ChainSeq, 1), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2), (ResetMidProgramSeq, 1))
 
 
 @pyuvm.test()
-class TopErrorProgramsTest(TopBaseTest):
-    """Programs with each kind of error: the right code and index, and DRAM as the instructions before it left it."""
-    error_kinds = tuple(ERROR_KINDS)
-    programs = 8
+class TopLegalStreamTest(TopBaseTest):
+    sequences = ((LegalStreamSeq, 6),)
+
+
+@pyuvm.test()
+class TopHazardStreamTest(TopBaseTest):
+    sequences = ((HazardStreamSeq, 6),)
+
+
+@pyuvm.test()
+class TopSolverStreamTest(TopBaseTest):
+    sequences = ((SolverStreamSeq, 3),)
+
+
+@pyuvm.test()
+class TopDirectedTest(TopBaseTest):
+    sequences = ((GemmSeq, 3), (ConvSeq, 3), (ChainSeq, 2))
+
+
+@pyuvm.test()
+class TopErrorStreamTest(TopBaseTest):
+    sequences = ((ErrorStreamSeq, 16), (BusErrorStreamSeq, 4))
+
+
+@pyuvm.test()
+class TopResetTest(TopBaseTest):
+    sequences = ((ResetMidProgramSeq, 3),)

@@ -1,12 +1,15 @@
-// Testbench top for npu_top: the accelerator with the AXI4 protocol checker on its DRAM bus, so that every
-// top-level test also checks the AXI rules (verif/interconnect/hdl/axi4_checker.v).
+// Testbench top for npu_top: the accelerator, its DRAM (dram_model: latency, backpressure, error window, files
+// in and out) and the AXI4 protocol checker on the bus between them, so that every top-level test also checks
+// the AXI rules (verif/interconnect/hdl/axi4_checker.v). Only the CSR bus and the DRAM model's knobs are ports:
+// the memory traffic runs without Python.
 `timescale 1ns / 1ps
 module tb_npu_top #(
     parameter integer N          = 8,
     parameter integer SP_ROWS    = 4096,
     parameter integer ACC_ROWS   = 1024,
     parameter [33:0]  DRAM_BYTES = 34'h100000,
-    parameter integer NB         = 4
+    parameter integer NB         = 4,
+    parameter integer DRAM_LATENCY = 100
 ) (
     input  wire          clk,
     input  wire          rst_n,
@@ -19,22 +22,26 @@ module tb_npu_top #(
     input  wire [11:0]   s_axil_araddr,  input  wire s_axil_arvalid, output wire s_axil_arready,
     output wire [31:0]   s_axil_rdata,   output wire [1:0] s_axil_rresp, output wire s_axil_rvalid,
     input  wire          s_axil_rready,
-    // AXI4 master to DRAM
-    output wire [1:0]   m_axi_arid,   output wire [31:0] m_axi_araddr, output wire [7:0] m_axi_arlen,
-    output wire [2:0]   m_axi_arsize, output wire [1:0] m_axi_arburst, output wire m_axi_arvalid,
-    input  wire         m_axi_arready,
-    input  wire [1:0]   m_axi_rid,    input  wire [127:0] m_axi_rdata, input wire [1:0] m_axi_rresp,
-    input  wire         m_axi_rlast,  input  wire m_axi_rvalid, output wire m_axi_rready,
-    output wire [1:0]   m_axi_awid,   output wire [31:0] m_axi_awaddr, output wire [7:0] m_axi_awlen,
-    output wire [2:0]   m_axi_awsize, output wire [1:0] m_axi_awburst, output wire m_axi_awvalid,
-    input  wire         m_axi_awready,
-    output wire [127:0] m_axi_wdata,  output wire [15:0] m_axi_wstrb, output wire m_axi_wlast,
-    output wire         m_axi_wvalid, input  wire m_axi_wready,
-    input  wire [1:0]   m_axi_bid,    input  wire [1:0] m_axi_bresp, input wire m_axi_bvalid,
-    output wire         m_axi_bready,
+    // DRAM model knobs (dram_model.v)
+    input  wire          dram_load,      input wire dram_dump,  input wire [15:0] dram_latency,
+    input  wire [31:0]   dram_seed,
+    input  wire [7:0]    stall_ar, input wire [7:0] stall_r, input wire [7:0] stall_aw, input wire [7:0] stall_w,
+    input  wire [7:0]    stall_b,
+    input  wire [31:0]   err_lo,         input wire [31:0] err_hi,
+    output wire [31:0]   dram_r_bursts,  output wire [31:0] dram_w_bursts, output wire [31:0] dram_stalled,
     output wire         violation,
     output wire [3:0]   violation_code
 );
+    // AXI4 between the accelerator and the DRAM model
+    wire [1:0]   m_axi_arid;   wire [31:0] m_axi_araddr; wire [7:0] m_axi_arlen; wire [2:0] m_axi_arsize;
+    wire [1:0]   m_axi_arburst; wire m_axi_arvalid, m_axi_arready;
+    wire [1:0]   m_axi_rid;    wire [127:0] m_axi_rdata; wire [1:0] m_axi_rresp; wire m_axi_rlast, m_axi_rvalid;
+    wire         m_axi_rready;
+    wire [1:0]   m_axi_awid;   wire [31:0] m_axi_awaddr; wire [7:0] m_axi_awlen; wire [2:0] m_axi_awsize;
+    wire [1:0]   m_axi_awburst; wire m_axi_awvalid, m_axi_awready;
+    wire [127:0] m_axi_wdata;  wire [15:0] m_axi_wstrb; wire m_axi_wlast, m_axi_wvalid, m_axi_wready;
+    wire [1:0]   m_axi_bid;    wire [1:0] m_axi_bresp; wire m_axi_bvalid, m_axi_bready;
+
     npu_top #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES), .NB(NB)) u_npu (
         .clk(clk), .rst_n(rst_n), .irq(irq), .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid),
         .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),
@@ -52,6 +59,18 @@ module tb_npu_top #(
         .m_axi_wstrb(m_axi_wstrb), .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid),
         .m_axi_wready(m_axi_wready), .m_axi_bid(m_axi_bid), .m_axi_bresp(m_axi_bresp),
         .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready));
+
+    dram_model #(.DW(128), .BYTES(DRAM_BYTES), .LATENCY(DRAM_LATENCY)) u_dram (
+        .clk(clk), .rst_n(rst_n), .load(dram_load), .dump(dram_dump), .latency_in(dram_latency),
+        .lfsr_seed(dram_seed), .stall_ar(stall_ar), .stall_r(stall_r), .stall_aw(stall_aw), .stall_w(stall_w),
+        .stall_b(stall_b), .err_lo(err_lo), .err_hi(err_hi), .r_bursts(dram_r_bursts),
+        .w_bursts(dram_w_bursts), .stalled(dram_stalled),
+        .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arvalid(m_axi_arvalid),
+        .arready(m_axi_arready), .rid(m_axi_rid), .rdata(m_axi_rdata), .rresp(m_axi_rresp), .rlast(m_axi_rlast),
+        .rvalid(m_axi_rvalid), .rready(m_axi_rready), .awid(m_axi_awid), .awaddr(m_axi_awaddr),
+        .awlen(m_axi_awlen), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
+        .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
+        .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready));
 
     axi4_checker #(.DW(128), .MAX_OUT(4)) u_checker (
         .clk(clk), .rst_n(rst_n),

@@ -1,0 +1,73 @@
+"""Base of the program sequences: how many programs, the machine they target, the seeded generator (numpy,
+from the test's seed), the DRAM model settings each program gets, and placing a program into a DRAM image."""
+from __future__ import annotations
+
+import numpy as np
+from pyuvm import ConfigDB, uvm_sequence
+
+from golden import isa
+from golden.isa import INSTR_BYTES, Instr, MachineConfig
+
+from ..top_items import DramKnobs, ProgramItem
+
+LATENCIES = (1, 4, 16, 40, 100)
+
+
+def random_knobs(rng: np.random.Generator, max_latency: int = 100) -> DramKnobs:
+    """Latency classes from 1 cycle to the DRAM default; backpressure none, light or heavy per channel."""
+    lat = int(rng.choice([v for v in LATENCIES if v <= max_latency]))
+    level = int(rng.choice([0, 24, 96]))
+    stalls = {k: int(rng.integers(0, level + 1)) for k in ("stall_ar", "stall_r", "stall_aw", "stall_w", "stall_b")}
+    return DramKnobs(latency=lat, seed=int(rng.integers(1, 1 << 31)), **stalls)
+
+
+def place(cfg: MachineConfig, prog: list[Instr], rng: np.random.Generator, data_bytes: int) -> tuple[bytes, int]:
+    """A DRAM image of random data with the program after the data window, at a 16-byte multiple."""
+    base = data_bytes + 16 * int(rng.integers(0, 8))
+    blob = isa.encode_program(prog)
+    if base + len(blob) > cfg.dram_bytes:
+        raise ValueError(f"program of {len(prog)} instructions does not fit DRAM_BYTES={cfg.dram_bytes}")
+    dram = bytearray(rng.integers(0, 256, cfg.dram_bytes, dtype=np.uint8).tobytes())
+    dram[base:base + len(blob)] = blob
+    assert len(blob) == INSTR_BYTES * len(prog)
+    return bytes(dram), base
+
+
+class ProgramSeq(uvm_sequence):
+    stream = "legal"
+    max_latency = 100
+
+    def __init__(self, name: str, count: int = 1, rng: np.random.Generator | None = None, **opts):
+        super().__init__(name)
+        self.count, self.opts = count, opts
+        self._rng = rng
+
+    @property
+    def rng(self) -> np.random.Generator:
+        if self._rng is None:
+            self._rng = ConfigDB().get(None, "", "RNG")
+        return self._rng
+
+    @property
+    def cfg(self) -> MachineConfig:
+        return ConfigDB().get(None, "", "CFG")
+
+    def data_bytes(self) -> int:
+        return min(2048, self.cfg.dram_bytes // 4)
+
+    def items(self):
+        """Yields ProgramItems; subclasses build them from self.rng."""
+        raise NotImplementedError
+
+    def item(self, k: int, dram: bytes, base: int, count: int, origin: str, **kw) -> ProgramItem:
+        knobs = kw.pop("knobs", None) or random_knobs(self.rng, self.max_latency)
+        return ProgramItem(f"{self.stream}[{k}]", self.cfg, dram, base, count, self.stream, knobs,
+                           origin=origin, **kw)
+
+    async def body(self):
+        sb = ConfigDB().get(None, "", "SCOREBOARD")
+        for item in self.items():
+            if sb.mismatches:                      # the first bad tile is the report: stop issuing programs
+                return
+            await self.start_item(item)
+            await self.finish_item(item)

@@ -1,0 +1,188 @@
+"""Tile scoreboard of npu_top: every tile the accelerator produces, in order, against the golden simulator.
+
+When a program starts, the golden simulator runs it (the predictor) and its trace gives, in program order,
+each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
+element). The AccWriteMonitor's rows are matched to the MATMUL tiles and the DramWriteMonitor's bytes to the
+STORE tiles as they arrive, so a wrong result is reported at the first bad tile: the instruction index, the
+tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
+and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
+and every expected tile must have arrived (and nothing else).
+"""
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from pyuvm import uvm_subscriber
+
+from golden.isa import ErrorCode, Op
+from golden.simulator import RunResult, TraceEntry, run_program
+from verif.common.counters import cycle_invariant_error
+from verif.common.scoreboard_base import ScoreboardBase
+
+from .top_items import ProgramItem, ProgramResult
+from .top_monitors import AccRowWrite, DramWrite
+
+
+class _Forward(uvm_subscriber):
+    def __init__(self, name, parent, method):
+        super().__init__(name, parent)
+        self.method = method
+
+    def write(self, item):
+        self.method(item)
+
+
+def store_bytes(e: TraceEntry) -> tuple[np.ndarray, np.ndarray, int]:
+    """(addresses, bytes, element size) a STORE tile writes, in element order (y, x, lane), little-endian."""
+    y, x, ln = e.data.shape
+    esize = e.data.dtype.itemsize
+    el = (e.where["addr"] + np.arange(y)[:, None, None] * e.where["ys"] + np.arange(x)[None, :, None] * e.where["xs"]
+          + np.arange(ln)[None, None, :] * esize)
+    addrs = (el.reshape(-1, 1) + np.arange(esize)[None, :]).reshape(-1)
+    data = np.ascontiguousarray(e.data.astype(e.data.dtype.newbyteorder("<"))).view(np.uint8).reshape(-1)
+    return addrs, data, esize
+
+
+class TileScoreboard(ScoreboardBase):
+    def build_phase(self):
+        super().build_phase()
+        self.acc_export = _Forward("acc_export", self, self.write_acc)
+        self.dram_export = _Forward("dram_export", self, self.write_dram)
+        self.tiles = {"MATMUL": 0, "STORE": 0}
+        self.item: ProgramItem | None = None
+        self.golden: RunResult | None = None
+
+    # -- a program starts: predict it --------------------------------------------------------------------
+    def start(self, item: ProgramItem) -> RunResult:
+        self.item = item
+        self.golden = run_program(item.cfg, item.dram, item.inst_base, item.inst_count,
+                                  bus_errors=item.bus_errors)
+        self.matmuls = deque(e for e in self.golden.trace if e.op == Op.MATMUL)
+        self.stores = deque(e for e in self.golden.trace if e.op == Op.STORE)
+        self.rows: list[AccRowWrite] = []
+        self.addrs: list[int] = []
+        self.bytes: list[int] = []
+        self.cycles: list[int] = []
+        self.extra_ok = self.golden.err_code == ErrorCode.BUS    # imprecise: later instructions may run
+        self.broken = False
+        return self.golden
+
+    def _where(self) -> str:
+        return f"{self.item}"
+
+    def _fail(self, text: str):
+        if not self.broken:
+            self.mismatch(f"{self._where()}: {text}")
+        self.broken = True                                   # the first bad tile is the report; no cascade
+
+    # -- tiles arrive --------------------------------------------------------------------------------------
+    def write_acc(self, w: AccRowWrite):
+        if self.item is None or self.broken:
+            return
+        if not self.matmuls:
+            if not self.extra_ok:
+                self._fail(f"accumulator row {w.row} written at cycle {w.cycle} with no MATMUL tile outstanding")
+            return
+        self.rows.append(w)
+        e = self.matmuls[0]
+        if len(self.rows) < e.data.shape[0]:
+            return
+        self.matmuls.popleft()
+        rows, self.rows = self.rows, []
+        for k, got in enumerate(rows):
+            want_row = e.where["acc_row"] + k
+            if got.row != want_row or got.values is None:
+                what = "was not written" if got.values is None else f"went to row {got.row}"
+                self._fail(f"{e.describe()}: result row {k} (ACC row {want_row}) {what} (cycle {got.cycle})")
+                return
+            bad = np.nonzero(got.values != e.data[k].astype(np.int64))[0]
+            if bad.size:
+                lane = int(bad[0])
+                self._fail(f"{e.describe()}: first difference at row {k} (ACC row {want_row}) lane {lane}: "
+                           f"expected {int(e.data[k, lane])}, got {int(got.values[lane])} (cycle {got.cycle})")
+                return
+        self.tiles["MATMUL"] += 1
+        self.compared += 1
+
+    def write_dram(self, w: DramWrite):
+        if self.item is None or self.broken:
+            return
+        self.addrs += w.addrs
+        self.bytes += list(w.data)
+        self.cycles += [w.cycle] * len(w.addrs)
+        while self.stores and not self.broken:
+            e = self.stores[0]
+            addrs, data, esize = store_bytes(e)
+            if len(self.addrs) < len(addrs):
+                return
+            self.stores.popleft()
+            got_a, got_b = np.array(self.addrs[:len(addrs)]), np.array(self.bytes[:len(addrs)])
+            cyc = self.cycles[:len(addrs)]
+            del self.addrs[:len(addrs)], self.bytes[:len(addrs)], self.cycles[:len(addrs)]
+            bad = np.nonzero((got_a != addrs) | (got_b != data))[0]
+            if bad.size:
+                i = int(bad[0])
+                y, x, ln = e.data.shape
+                el = i // esize
+                yi, xi, li = el // (x * ln), el // ln % x, el % ln
+                self._fail(f"{e.describe()}: first difference at element [y={yi}, x={xi}, lane={li}] "
+                           f"(value {int(e.data[yi, xi, li])}), byte {i % esize}: expected {int(data[i]):#04x} at "
+                           f"{int(addrs[i]):#x}, got {int(got_b[i]):#04x} at {int(got_a[i]):#x} (cycle {cyc[i]})")
+                return
+            self.tiles["STORE"] += 1
+            self.compared += 1
+        if self.addrs and not self.stores and not self.extra_ok:
+            self._fail(f"DRAM write of {len(self.addrs)} byte(s) at {self.addrs[0]:#x} (cycle {self.cycles[0]}) "
+                       f"with no STORE tile outstanding")
+
+    # -- the program ended ---------------------------------------------------------------------------------
+    def finish(self, r: ProgramResult):
+        item, g = self.item, self.golden
+        self.item = None
+        if r.reset or self.broken:
+            return
+        self.item = item                                    # for _fail's report
+        want = (int(g.err_code), g.err_index) if g.status == "ERROR" else (0, 0)
+        if (r.code, r.index) != want:
+            self._fail(f"ended with code {r.code} at {r.index}, golden {g.message()}")
+        elif not self.extra_ok:
+            missing = [e.describe() for e in list(self.matmuls) + list(self.stores)]
+            if missing:
+                self._fail(f"{len(missing)} tile(s) never produced, first {missing[0]}")
+            elif self.rows or self.addrs:
+                self._fail(f"{len(self.rows)} accumulator row(s) and {len(self.addrs)} DRAM byte(s) left over "
+                           f"after the last tile")
+            elif r.dram != bytes(g.dram):
+                a = next(i for i in range(len(r.dram)) if r.dram[i] != g.dram[i])
+                self._fail(f"final DRAM byte {a:#x} expected {int(g.dram[a]):#04x}, got {r.dram[a]:#04x}")
+            else:
+                self._counters(r, g)
+        elif self.matmuls or self.stores:
+            # a bus error: everything before the faulting instruction must have completed
+            early = [e for e in list(self.matmuls) + list(self.stores) if e.index < g.err_index]
+            if early:
+                self._fail(f"bus error at {g.err_index}, but {early[0].describe()} never produced")
+        if (bad := cycle_invariant_error(r.counters)):
+            self._fail(bad)
+        self.item = None
+
+    def _counters(self, r: ProgramResult, g: RunResult):
+        c, n2 = r.counters, self._n() ** 2
+        checks = [("RETIRED", c["retired"], g.executed),
+                  ("MAC_ACTIVE", c["mac_active"], g.stats.get("macs", 0) // n2),
+                  ("DMA_RD_BYTES", c["rd_bytes"], g.stats.get("dram_read_bytes", 0)),
+                  ("DMA_WR_BYTES", c["wr_bytes"], g.stats.get("dram_write_bytes", 0))]
+        for name, got, want in checks:
+            if got != want:
+                self._fail(f"counter {name} = {got}, golden {want}")
+                return
+
+    def _n(self) -> int:
+        return self.golden.sp.shape[1]
+
+    def backlog(self) -> str:
+        if self.item is None:
+            return "no program"
+        return (f"{len(self.matmuls)} MATMUL and {len(self.stores)} STORE tile(s) outstanding, "
+                f"{len(self.rows)} row(s) and {len(self.addrs)} byte(s) buffered")

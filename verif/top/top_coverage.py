@@ -1,0 +1,107 @@
+"""Functional coverage of the top level (cocotb-coverage), sampled once per instruction that ran and once per
+program: opcode x flags x size class, the hazards the program set up between queues, the stall causes the
+counters saw, the DRAM model's backpressure and latency, the error codes, and the streams that ran."""
+from __future__ import annotations
+
+from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
+
+from golden.checks import load_rows
+from golden.footprint import QUEUE, conflict, footprint
+from golden.isa import MEM_ACC, ErrorCode, Instr, MachineConfig, Op
+
+from .top_items import ProgramItem, ProgramResult
+
+OPS = [op.name for op in Op if op.name in ("LOAD", "MATMUL", "STORE", "PAD", "CONFIG", "SYNC", "HALT")]
+FLAGS = ["sp", "acc", "sp.padded", "acc.padded", "quant", "raw", "overwrite", "accumulate", "relu", "plain", "-"]
+SIZES = ["1", "2..N", "N+1..4N", ">4N"]
+HAZARDS = ["dram.load_after_store", "dram.store_after_load", "sp.matmul_after_load", "sp.load_after_matmul",
+           "acc.store_after_matmul", "acc.matmul_after_store", "acc.matmul_after_load", "acc.load_after_store",
+           "acc.accumulate_chain", "sp.pad_under_matmul"]
+STALLS = ["weight", "dma_rd", "dma_wr", "dep", "full", "other"]
+STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "error", "bus", "reset"]
+VALID_FLAGS = {"LOAD": {"sp", "acc", "sp.padded", "acc.padded"}, "STORE": {"quant", "raw"},
+               "MATMUL": {"overwrite", "accumulate"}, "PAD": {"sp", "acc"}, "CONFIG": {"relu", "plain"},
+               "SYNC": {"-"}, "HALT": {"-"}}
+
+
+def flags(ins: Instr) -> str:
+    if ins.op == Op.LOAD:
+        padded = ins.pt or ins.pb or ins.pl or ins.pr
+        return ("acc" if ins.mem == MEM_ACC else "sp") + (".padded" if padded else "")
+    if ins.op == Op.STORE:
+        return "quant" if ins.quant else "raw"
+    if ins.op == Op.MATMUL:
+        return "accumulate" if ins.acc else "overwrite"
+    if ins.op == Op.PAD:
+        return "acc" if ins.mem == MEM_ACC else "sp"
+    if ins.op == Op.CONFIG:
+        return "relu" if ins.relu else "plain"
+    return "-"
+
+
+def size_class(ins: Instr, n: int) -> str:
+    rows = {Op.LOAD: lambda: load_rows(ins), Op.STORE: lambda: ins.y * ins.x, Op.MATMUL: lambda: ins.m,
+            Op.PAD: lambda: ins.count}.get(ins.op, lambda: 1)()
+    return "1" if rows <= 1 else "2..N" if rows <= n else "N+1..4N" if rows <= 4 * n else ">4N"
+
+
+def hazard_kinds(prog: list[Instr], cfg: MachineConfig, window: int = 8) -> set[str]:
+    """Conflicts between instructions close enough to be in flight together (the hardware must order them)."""
+    fps = [(i, ins, footprint(ins, cfg)) for i, ins in enumerate(prog) if ins.op in QUEUE]
+    kinds = set()
+    for a in range(len(fps)):
+        i, x, fx = fps[a]
+        for b in range(a + 1, min(len(fps), a + window)):
+            k, y, fy = fps[b]
+            if not conflict(fx, fy):
+                continue
+            pair = (x.op, y.op)
+            shared = {m for m in fx if m in fy and fx[m][0] <= fy[m][1] and fy[m][0] <= fx[m][1]}
+            if "dram" in shared:
+                kinds.add("dram.load_after_store" if pair == (Op.STORE, Op.LOAD) else "dram.store_after_load")
+            if "sp" in shared:
+                kinds.add({(Op.LOAD, Op.MATMUL): "sp.matmul_after_load", (Op.MATMUL, Op.LOAD): "sp.load_after_matmul",
+                           (Op.PAD, Op.MATMUL): "sp.pad_under_matmul"}.get(pair, "sp.load_after_matmul"))
+            if "acc" in shared:
+                kinds.add({(Op.MATMUL, Op.STORE): "acc.store_after_matmul",
+                           (Op.STORE, Op.MATMUL): "acc.matmul_after_store",
+                           (Op.LOAD, Op.MATMUL): "acc.matmul_after_load", (Op.PAD, Op.MATMUL): "acc.matmul_after_load",
+                           (Op.STORE, Op.LOAD): "acc.load_after_store", (Op.STORE, Op.PAD): "acc.load_after_store",
+                           (Op.MATMUL, Op.MATMUL): "acc.accumulate_chain"}.get(pair, "acc.load_after_store"))
+    return kinds
+
+
+_instr = coverage_section(
+    CoverPoint("top.instr.opcode", xf=lambda ins, n: ins.op.name, bins=OPS),
+    CoverPoint("top.instr.flags", xf=lambda ins, n: flags(ins), bins=FLAGS),
+    CoverPoint("top.instr.size", xf=lambda ins, n: size_class(ins, n), bins=SIZES),
+    CoverCross("top.instr.opcode_x_flags_x_size", items=["top.instr.opcode", "top.instr.flags", "top.instr.size"],
+               ign_bins=[(op, f, None) for op in OPS for f in FLAGS if f not in VALID_FLAGS[op]]
+               + [(op, None, s) for op in ("CONFIG", "SYNC", "HALT") for s in SIZES[1:]]),
+)(lambda ins, n: None)
+
+_program = coverage_section(
+    CoverPoint("top.program.stream", xf=lambda it, r, hz: it.stream, bins=STREAMS),
+    CoverPoint("top.program.end", xf=lambda it, r, hz: "reset" if r.reset else ErrorCode(r.code).name,
+               bins=[e.name for e in ErrorCode] + ["reset"]),
+    CoverPoint("top.program.hazard", xf=lambda it, r, hz: hz, bins=HAZARDS,
+               rel=lambda val, b: b in val),
+    CoverPoint("top.program.stall_cause", xf=lambda it, r, hz: {s for s in STALLS if r.counters.get(
+        "stall_" + s, 0) > 0}, bins=STALLS, rel=lambda val, b: b in val),
+    CoverPoint("top.program.dram_backpressure", xf=lambda it, r, hz: it.knobs.level(),
+               bins=["none", "light", "heavy"]),
+    CoverPoint("top.program.dram_latency", xf=lambda it, r, hz: "1" if it.knobs.latency <= 1 else
+               "2..16" if it.knobs.latency <= 16 else "17..99" if it.knobs.latency < 100 else ">=100",
+               bins=["1", "2..16", "17..99", ">=100"]),
+    CoverPoint("top.program.bus_stalled", xf=lambda it, r, hz: r.dram_stalls > 0, bins=[True, False]),
+    CoverCross("top.program.latency_x_backpressure",
+               items=["top.program.dram_latency", "top.program.dram_backpressure"]),
+)(lambda it, r, hz: None)
+
+
+def sample(item: ProgramItem, result: ProgramResult, executed: int):
+    """The instructions that completed (the golden model's count) and the program as a whole."""
+    ran = [ins for ins in item.instructions()[:executed] if ins.legal_opcode]
+    for ins in ran:
+        _instr(ins, item.cfg.n)
+    _program(item, result, hazard_kinds([ins for ins in ran if ins.op in QUEUE], item.cfg))
