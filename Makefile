@@ -19,12 +19,13 @@ BLOCK ?= mac_array
 SIM ?= icarus
 WAVES ?= 0
 
-.PHONY: help setup doctor test crosscheck regress sim lint clean distclean
+.PHONY: help setup doctor test crosscheck regress sim bench lint clean distclean
 
 help:
 	@echo "npu8 make targets"
 	@echo "  make regress [SUITE=smoke|nightly] [SEEDS=N] [JOBS=2]   random-program regression (main job)"
 	@echo "  make test                 the test suite (what CI runs)"
+	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
 	@echo "  make crosscheck           golden requantiser and operators vs onnxruntime, with counts"
 	@echo "  make lint                 verilator --lint-only -Wall over rtl/"
@@ -58,6 +59,9 @@ regress: setup
 sim: setup
 	$(VPY) -m sim.run --block $(BLOCK) --sim $(SIM) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \
 	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)") $(if $(filter 1,$(WAVES)),--waves)
+
+bench: setup
+	$(VPY) -m sim.bench $(if $(CASES),--cases $(CASES))
 
 lint: setup
 	$(VPY) -m sim.lint

@@ -60,7 +60,8 @@ module npu_top #(
     wire [31:0]  f_rq_addr;
     wire [15:0]  f_rq_beats;
     wire         lq_valid, lq_done, lq_err, cq_valid, cq_done, cq_err, sq_valid, sq_done, sq_err;
-    wire [190:0] lq_head, cq_head, sq_head;
+    wire [190:0] lq_head, cq_head, sq_head, cq_next;
+    wire         cq_next_valid;
     wire         ev_mac_active, ev_stall_weight, ev_stall_dma_rd, ev_stall_dma_wr;
     wire [15:0]  ev_rd_bytes, ev_wr_bytes;
     // AXI master client side
@@ -75,8 +76,8 @@ module npu_top #(
         .f_rd_valid(rd_valid[0]), .f_rd_ready(f_rd_ready), .f_rd_data(rd_data), .f_rd_last(rd_last[0]),
         .f_rd_err(rd_err),
         .lq_valid(lq_valid), .lq_head(lq_head), .lq_done(lq_done), .lq_err(lq_err),
-        .cq_valid(cq_valid), .cq_head(cq_head), .cq_done(cq_done), .cq_err(cq_err),
-        .sq_valid(sq_valid), .sq_head(sq_head), .sq_done(sq_done), .sq_err(sq_err),
+        .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(cq_next_valid), .cq_next(cq_next),
+        .cq_done(cq_done), .cq_err(cq_err), .sq_valid(sq_valid), .sq_head(sq_head), .sq_done(sq_done), .sq_err(sq_err),
         .ev_mac_active(ev_mac_active), .ev_stall_weight(ev_stall_weight), .ev_stall_dma_rd(ev_stall_dma_rd),
         .ev_stall_dma_wr(ev_stall_dma_wr), .ev_rd_bytes(ev_rd_bytes), .ev_wr_bytes(ev_wr_bytes),
         .cycles(cycles), .stall_dep(stall_dep), .stall_full(stall_full), .retired(retired),
@@ -107,8 +108,8 @@ module npu_top #(
     wire [N*32-1:0] o_data, c_acc_data;
     wire            c_acc_valid, c_acc_acc;
     compute_unit #(.N(N)) u_compute (
-        .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_done(cq_done), .cq_err(cq_err),
-        .sp_valid(c_sp_valid), .sp_ready(c_sp_ready), .sp_row(c_sp_row), .sp_rsp_valid(c_sp_rsp_valid),
+        .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(cq_next_valid),
+        .cq_next(cq_next), .cq_done(cq_done), .cq_err(cq_err), .sp_valid(c_sp_valid), .sp_ready(c_sp_ready), .sp_row(c_sp_row), .sp_rsp_valid(c_sp_rsp_valid),
         .sp_rdata(c_sp_rdata), .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid),
         .a_ready(a_ready), .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data),
         .o_tag(o_tag), .acc_valid(c_acc_valid), .acc_acc(c_acc_acc), .acc_row(c_acc_row), .acc_data(c_acc_data),

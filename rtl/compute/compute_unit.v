@@ -1,20 +1,28 @@
-// Compute unit (docs/architecture.md, "Execution units"): executes MATMUL, the head of the compute queue.
-// It reads the N weight rows w_row.. from scratchpad port 1 into the array's shadow bank, then streams the m
-// activation rows a_row.. (the first one swaps the new weights in), each tagged {accumulate, ACC row}; every
-// result row the array returns is written to the accumulator (overwrite or accumulate) the cycle it appears:
-// the array cannot wait, so the accumulator gives this port priority. Done when all m results are written.
-// This first version fetches each row with a read-then-push handshake and reloads weights for every MATMUL;
-// weight reuse, next-tile prefetch and back-to-back rows come with the utilisation work (issue 4).
+// Compute unit (docs/architecture.md, "Execution units"): executes the MATMULs of the compute queue.
+//
+// Issue: scratchpad reads go out back to back, one row a cycle: the N weight rows w_row.. of a MATMUL, then
+// its m activation rows a_row..; each response enters a small FIFO with what it is (weight, or activation
+// with its swap bit and {accumulate, ACC row} tag). The issue side runs ahead of completion onto the next
+// queued MATMUL (cq_next), so the next tile's weights are read and written into the array's shadow bank
+// while the current tile's rows are still in the array: tiles follow each other with no drain in between.
+// Reading a queued MATMUL early is safe: the controller issued it only once nothing it reads was still being
+// written by another queue, and MATMULs keep their order among themselves.
+// Push: the FIFO head goes to the array's weight or activation port.
+// Completion: every result row the array returns is written to the accumulator the cycle it appears (the
+// array cannot wait, so the accumulator gives this port priority); the head MATMUL is done, and leaves the
+// queue, with its m-th result row (a later read of the accumulator sees that write: accumulator.v).
 `timescale 1ns / 1ps
 module compute_unit #(
     parameter integer N = 8
 ) (
     input  wire             clk,
     input  wire             rst_n,
-    // compute queue head: {index[15:0], cfg[46:0], word[127:0]}
+    // compute queue: head and the entry behind it, each {index[15:0], cfg[46:0], word[127:0]}
     input  wire             cq_valid,
     input  wire [190:0]     cq_head,
-    output reg              cq_done,
+    input  wire             cq_next_valid,
+    input  wire [190:0]     cq_next,
+    output wire             cq_done,
     output wire             cq_err,
     // scratchpad reads (port 1)
     output reg              sp_valid,
@@ -23,14 +31,14 @@ module compute_unit #(
     input  wire             sp_rsp_valid,
     input  wire [N*8-1:0]   sp_rdata,
     // MAC array
-    output reg              w_valid,
+    output wire             w_valid,
     input  wire             w_ready,
-    output reg  [N*8-1:0]   w_data,
-    output reg              a_valid,
+    output wire [N*8-1:0]   w_data,
+    output wire             a_valid,
     input  wire             a_ready,
-    output reg  [N*8-1:0]   a_data,
-    output reg              a_swap,
-    output reg  [16:0]      a_tag,
+    output wire [N*8-1:0]   a_data,
+    output wire             a_swap,
+    output wire [16:0]      a_tag,
     input  wire             o_valid,
     input  wire [N*32-1:0]  o_data,
     input  wire [16:0]      o_tag,
@@ -43,92 +51,106 @@ module compute_unit #(
     output wire             ev_mac_active,
     output wire             ev_stall_weight
 );
-    localparam [2:0] S_IDLE = 3'd0, S_WREAD = 3'd1, S_WPUSH = 3'd2, S_AREAD = 3'd3, S_APUSH = 3'd4,
-                     S_DRAIN = 3'd5, S_DONE = 3'd6;
-    reg [2:0]  state;
-    reg        waiting;                   // a scratchpad read is outstanding
-    reg        accf;
-    reg [15:0] a_row, w_row, c_row, m;
-    reg [15:0] k;                         // weight rows or activation rows sent
-    reg [15:0] outs;                      // results written
-    localparam [15:0] LAST_W = N[15:0] - 16'd1;
+    localparam [3:0]   FD = 4'd8;                  // row FIFO depth (covers the read-to-push latency)
+    localparam integer FW = 1 + 1 + 17 + N * 8;    // {weight, swap, tag, row}
+    localparam [15:0]  LAST_W = N[15:0] - 16'd1;
 
-    assign cq_err    = 1'b0;              // no bus traffic: a MATMUL cannot fail once issued
+    // ---- issue: which queue entry, which phase, which row -------------------------------------------------
+    reg  [1:0]  ahead;          // MATMULs whose reads are all issued but which are not done (0..2)
+    reg  [1:0]  phase;          // 0 idle, 1 weight rows, 2 activation rows
+    reg  [15:0] ik;
+    reg  [15:0] i_arow, i_wrow, i_crow, i_m;
+    reg         i_accf;
+    wire [190:0] entry    = (ahead == 2'd0) ? cq_head : cq_next;
+    wire         have     = (ahead == 2'd0) ? cq_valid : (ahead == 2'd1) && cq_next_valid;
+
+    // ---- the row FIFO and the reads in flight towards it ---------------------------------------------------
+    reg  [FW-1:0]          fifo [0:7];
+    reg  [2:0]             f_wr, f_rd;
+    reg  [3:0]             f_count;
+    reg  [2:0]             pending;             // requests presented whose row has not entered the FIFO
+    reg  [18:0]            req_meta, rsp_meta;  // {weight, swap, tag} of the presented and the answered read
+    wire                   f_empty = f_count == 0;
+    wire [FW-1:0]          f_head  = fifo[f_rd];
+    wire                   h_w     = f_head[FW-1];
+    assign w_valid = !f_empty && h_w;
+    assign a_valid = !f_empty && !h_w;
+    assign w_data  = f_head[N*8-1:0];
+    assign a_data  = f_head[N*8-1:0];
+    assign a_swap  = f_head[FW-2];
+    assign a_tag   = f_head[N*8 +: 17];
+    wire   f_pop   = (w_valid && w_ready) || (a_valid && a_ready);
+    wire   f_push  = sp_rsp_valid;
+    wire   sp_fire = sp_valid && sp_ready;
+    // a new read may be presented when the slot is free and its row is sure to find FIFO room
+    wire   slot    = !sp_valid || sp_ready;
+    wire   room    = f_count + {1'b0, pending} < FD;
+    wire   more    = phase != 2'd0;
+    wire   present = slot && room && more;
+    wire   last_w  = phase == 2'd1 && ik == LAST_W;
+    wire   last_a  = phase == 2'd2 && ik + 16'd1 == i_m;
+
+    // ---- completion ---------------------------------------------------------------------------------------
+    reg  [15:0] outs;                              // result rows of the head MATMUL written so far
+    wire [15:0] head_m = cq_head[71:56];
+`ifdef NPU8_FAULT_COMPUTE_HANG
+    assign cq_done   = 1'b0;                       // injected fault for the watchdog's self-test: never done
+`else
+    assign cq_done   = o_valid && outs + 16'd1 == head_m;
+`endif
+    assign cq_err    = 1'b0;                       // no bus traffic: a MATMUL cannot fail once issued
     assign acc_valid = o_valid;
     assign acc_acc   = o_tag[16];
     assign acc_row   = o_tag[15:0];
     assign acc_data  = o_data;
     assign ev_mac_active   = a_valid && a_ready;
-    assign ev_stall_weight = state == S_WREAD || state == S_WPUSH;
+    assign ev_stall_weight = w_valid;
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            state <= S_IDLE; cq_done <= 1'b0; sp_valid <= 1'b0; w_valid <= 1'b0; a_valid <= 1'b0;
-            a_swap <= 1'b0; waiting <= 1'b0; outs <= 16'd0;
+            ahead <= 2'd0; phase <= 2'd0; sp_valid <= 1'b0; f_wr <= 0; f_rd <= 0; f_count <= 0; pending <= 3'd0;
+            outs <= 16'd0;
         end else begin
-            cq_done <= 1'b0;
-            if (o_valid) outs <= outs + 16'd1;
-            case (state)
-                S_IDLE: if (cq_valid && !cq_done) begin
-                    accf  <= cq_head[4];
-                    a_row <= cq_head[23:8];
-                    w_row <= cq_head[39:24];
-                    c_row <= cq_head[55:40];
-                    m     <= cq_head[71:56];
-                    k     <= 16'd0;
-                    outs  <= 16'd0;
-                    state <= S_WREAD;
-                end
-                S_WREAD, S_AREAD: begin
-                    if (!waiting && !sp_valid) begin
-                        sp_valid <= 1'b1;
-                        sp_row   <= (state == S_WREAD ? w_row : a_row) + k;
-                    end else if (sp_valid && sp_ready) begin
-                        sp_valid <= 1'b0;
-                        waiting  <= 1'b1;
-                    end else if (waiting && sp_rsp_valid) begin
-                        waiting <= 1'b0;
-                        if (state == S_WREAD) begin
-                            w_valid <= 1'b1;
-                            w_data  <= sp_rdata;
-                            state   <= S_WPUSH;
-                        end else begin
-                            a_valid <= 1'b1;
-                            a_data  <= sp_rdata;
-                            a_swap  <= k == 16'd0;
+            // completion
+            if (o_valid) outs <= cq_done ? 16'd0 : outs + 16'd1;
+            // issue: start the next MATMUL, or present the next row of the current one
+            if (phase == 2'd0 && have && ahead != 2'd2) begin
+                i_accf <= entry[4];
+                i_arow <= entry[23:8];
+                i_wrow <= entry[39:24];
+                i_crow <= entry[55:40];
+                i_m    <= entry[71:56];
+                ik     <= 16'd0;
+                phase  <= 2'd1;
+            end
+            if (sp_fire && !present) sp_valid <= 1'b0;
+            if (present) begin
+                sp_valid <= 1'b1;
+                sp_row   <= (phase == 2'd1 ? i_wrow : i_arow) + ik;
 `ifdef NPU8_FAULT_COMPUTE_NO_ACCUMULATE
-                            // Injected fault for the scoreboard's self-test: results always overwrite.
-                            a_tag   <= {1'b0, c_row + k};
+                // Injected fault for the scoreboard's self-test: results always overwrite.
+                req_meta <= {phase == 2'd1, phase == 2'd2 && ik == 16'd0, 1'b0, i_crow + ik};
 `else
-                            a_tag   <= {accf, c_row + k};
+                req_meta <= {phase == 2'd1, phase == 2'd2 && ik == 16'd0, i_accf, i_crow + ik};
 `endif
-                            state   <= S_APUSH;
-                        end
-                    end
-                end
-                S_WPUSH: if (w_ready) begin
-                    w_valid <= 1'b0;
-                    k <= (k == LAST_W) ? 16'd0 : k + 16'd1;
-                    state <= (k == LAST_W) ? S_AREAD : S_WREAD;
-                end
-                S_APUSH: if (a_ready) begin
-                    a_valid <= 1'b0;
-                    k <= k + 16'd1;
-                    state <= (k + 16'd1 == m) ? S_DRAIN : S_AREAD;
-                end
-                S_DRAIN: if (outs + (o_valid ? 16'd1 : 16'd0) == m) state <= S_DONE;
-                default: begin            // S_DONE
-`ifndef NPU8_FAULT_COMPUTE_HANG
-                    // (the fault, for the watchdog's self-test: a MATMUL never completes)
-                    cq_done <= 1'b1;
-                    state   <= S_IDLE;
-`endif
-                end
-            endcase
+                ik <= (last_w || last_a) ? 16'd0 : ik + 16'd1;
+                if (last_w) phase <= 2'd2;
+                if (last_a) phase <= 2'd0;
+            end
+            // MATMULs ahead of completion: +1 when the last read is presented, -1 when the head is done
+            ahead <= ahead + {1'b0, present && last_a} - {1'b0, cq_done};
+            if (sp_fire) rsp_meta <= req_meta;
+            pending <= pending + {2'd0, present} - {2'd0, f_push};
+            if (f_push) begin
+                fifo[f_wr] <= {rsp_meta, sp_rdata};
+                f_wr <= f_wr + 1'b1;
+            end
+            if (f_pop) f_rd <= f_rd + 1'b1;
+            f_count <= f_count + {3'd0, f_push} - {3'd0, f_pop};
         end
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{cq_head[190:72], cq_head[7:5], cq_head[3:0]};
+    wire unused = &{entry[190:72], entry[7:5], entry[3:0], cq_head[190:72], cq_head[55:0]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -42,6 +42,8 @@ module ctrl #(
     input  wire          lq_err,
     output wire          cq_valid,
     output wire [190:0]  cq_head,
+    output wire          cq_next_valid,     // the MATMUL behind the head, which compute may start reading
+    output wire [190:0]  cq_next,
     input  wire          cq_done,
     input  wire          cq_err,
     output wire          sq_valid,
@@ -162,15 +164,18 @@ module ctrl #(
     wire f_request = state == S_RUN && !stop && !f_busy && !f_rq_valid && f_next < limit &&
                      {1'b0, f_count} + {1'b0, chunk_beats[FBW:0]} <= {1'b0, FB_SLOTS};
 
+    // the load and store units work on their head only
+    wire         lq_next_valid, sq_next_valid;
+    wire [190:0] lq_next, sq_next;
     instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_lq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
         .push(issue && to_lq), .push_data(record), .push_fp(d_fp), .full(lq_full), .empty(lq_empty),
-        .head(lq_head), .pop(lq_done), .valid_all(lq_v), .fp_all(lq_fp));
+        .head(lq_head), .next_valid(lq_next_valid), .next(lq_next), .pop(lq_done), .valid_all(lq_v), .fp_all(lq_fp));
     instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_cq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
         .push(issue && to_cq), .push_data(record), .push_fp(d_fp), .full(cq_full), .empty(cq_empty),
-        .head(cq_head), .pop(cq_done), .valid_all(cq_v), .fp_all(cq_fp));
+        .head(cq_head), .next_valid(cq_next_valid), .next(cq_next), .pop(cq_done), .valid_all(cq_v), .fp_all(cq_fp));
     instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_sq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
         .push(issue && to_sq), .push_data(record), .push_fp(d_fp), .full(sq_full), .empty(sq_empty),
-        .head(sq_head), .pop(sq_done), .valid_all(sq_v), .fp_all(sq_fp));
+        .head(sq_head), .next_valid(sq_next_valid), .next(sq_next), .pop(sq_done), .valid_all(sq_v), .fp_all(sq_fp));
     assign lq_valid = !lq_empty;
     assign cq_valid = !cq_empty;
     assign sq_valid = !sq_empty;
@@ -280,6 +285,6 @@ module ctrl #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [21:0] unused = {room_at_start[33:21], room_at_start[3:0], inst_base[3:0], d_fp[0] & 1'b0};
+    wire [405:0] unused = {lq_next_valid, sq_next_valid, lq_next, sq_next, room_at_start[33:21], room_at_start[3:0], inst_base[3:0], d_fp[0] & 1'b0};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

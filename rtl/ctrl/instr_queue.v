@@ -16,6 +16,8 @@ module instr_queue #(
     output wire               full,
     output wire               empty,
     output wire [W-1:0]       head,
+    output wire               next_valid,        // the entry behind the head (a unit may start it early)
+    output wire [W-1:0]       next,
     input  wire               pop,
     output wire [DEPTH-1:0]   valid_all,
     output wire [DEPTH*FPW-1:0] fp_all
@@ -29,6 +31,9 @@ module instr_queue #(
     assign empty     = valid == {DEPTH{1'b0}};
     assign full      = valid == {DEPTH{1'b1}};
     assign head      = data[rd];
+    wire [AW-1:0] rd_next = rd + 1'b1;         // an AW-bit index: it wraps like the queue
+    assign next       = data[rd_next];
+    assign next_valid = valid[rd_next];
     assign valid_all = valid;
 
     genvar g;

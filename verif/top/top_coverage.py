@@ -77,7 +77,8 @@ _instr = coverage_section(
     CoverPoint("top.instr.size", xf=lambda ins, n: size_class(ins, n), bins=SIZES),
     CoverCross("top.instr.opcode_x_flags_x_size", items=["top.instr.opcode", "top.instr.flags", "top.instr.size"],
                ign_bins=[(op, f, None) for op in OPS for f in FLAGS if f not in VALID_FLAGS[op]]
-               + [(op, None, s) for op in ("CONFIG", "SYNC", "HALT") for s in SIZES[1:]]),
+               + [(op, None, s) for op in ("CONFIG", "SYNC", "HALT") for s in SIZES[1:]]
+               + [("LOAD", f, "1") for f in ("sp.padded", "acc.padded")]),       # pads add rows
 )(lambda ins, n: None)
 
 _program = coverage_section(
@@ -85,9 +86,9 @@ _program = coverage_section(
     CoverPoint("top.program.end", xf=lambda it, r, hz: "reset" if r.reset else ErrorCode(r.code).name,
                bins=[e.name for e in ErrorCode] + ["reset"]),
     CoverPoint("top.program.hazard", xf=lambda it, r, hz: hz, bins=HAZARDS,
-               rel=lambda val, b: b in val),
+               rel=lambda val, b: b in val, inj=False),          # a program hits several bins
     CoverPoint("top.program.stall_cause", xf=lambda it, r, hz: {s for s in STALLS if r.counters.get(
-        "stall_" + s, 0) > 0}, bins=STALLS, rel=lambda val, b: b in val),
+        "stall_" + s, 0) > 0}, bins=STALLS, rel=lambda val, b: b in val, inj=False),
     CoverPoint("top.program.dram_backpressure", xf=lambda it, r, hz: it.knobs.level(),
                bins=["none", "light", "heavy"]),
     CoverPoint("top.program.dram_latency", xf=lambda it, r, hz: "1" if it.knobs.latency <= 1 else
@@ -101,6 +102,9 @@ _program = coverage_section(
 
 def sample(item: ProgramItem, result: ProgramResult, executed: int):
     """The instructions that completed (the golden model's count) and the program as a whole."""
+    if result.reset:
+        _program(item, result, set())
+        return
     ran = [ins for ins in item.instructions()[:executed] if ins.legal_opcode]
     for ins in ran:
         _instr(ins, item.cfg.n)

@@ -11,6 +11,7 @@ from cocotb.triggers import ClockCycles
 from pyuvm import ConfigDB
 
 from golden.isa import MachineConfig
+from sim.coverage_merge import merge, uncovered
 from verif.common import context
 from verif.common.base_test import BaseTest
 
@@ -20,9 +21,23 @@ from .top_bfm import TopBfm
 from .top_env import TopEnv
 
 
+def _coverage_report(logger):
+    merged = merge([context.out_dir() / "coverage.yml"])
+    for k in sorted(k for k, v in merged.items() if "bins:_hits" not in v and k.count(".") <= 1):
+        v = merged[k]
+        logger.info(f"coverage {k}: {v['coverage']}/{v['size']} bins ({v['cover_percentage']:.1f} %)")
+    for k, bins in uncovered(merged).items():
+        logger.info(f"coverage {k}: not hit {', '.join(map(str, bins[:6]))}{' ...' if len(bins) > 6 else ''}")
+
+
 class TopBaseTest(BaseTest):
     timeout_us = 400_000
     sequences: tuple = ((LegalStreamSeq, 4),)
+    tile_monitors = True
+
+    def report_phase(self):
+        super().report_phase()                       # writes coverage.yml
+        _coverage_report(self.logger)
 
     def build_phase(self):
         super().build_phase()
@@ -31,6 +46,7 @@ class TopBaseTest(BaseTest):
         ConfigDB().set(None, "*", "CFG", self.cfg)
         self.bfm = TopBfm(cocotb.top)
         ConfigDB().set(None, "*", "BFM", self.bfm)
+        ConfigDB().set(None, "*", "TILE_MONITORS", self.tile_monitors)
         self.env = TopEnv("env", self)
 
     async def body(self):
@@ -50,7 +66,7 @@ class TopBaseTest(BaseTest):
         for item in self.env.done:
             ran[item.stream] = ran.get(item.stream, 0) + 1
         self.logger.info(f"programs run: {ran}; tiles compared: {sb.tiles}")
-        if SolverStreamSeq.rate:
+        if SolverStreamSeq.rate and any(it.stream == "solver" for it in self.env.done):
             rate = sorted(SolverStreamSeq.rate)[len(SolverStreamSeq.rate) // 2]
             self.logger.info(f"solver stream generation: {rate:.0f} instructions/s (median)")
 
@@ -90,3 +106,4 @@ class TopErrorStreamTest(TopBaseTest):
 @pyuvm.test()
 class TopResetTest(TopBaseTest):
     sequences = ((ResetMidProgramSeq, 3),)
+

@@ -38,7 +38,8 @@ module tb_compute #(
     wire [15:0]     acc_row;
 
     compute_unit #(.N(N)) u_dut (
-        .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_done(cq_done), .cq_err(cq_err),
+        .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(1'b0),
+        .cq_next(191'd0), .cq_done(cq_done), .cq_err(cq_err),
         .sp_valid(sp_valid), .sp_ready(sp_ready), .sp_row(sp_row), .sp_rsp_valid(sp_rsp_valid), .sp_rdata(sp_rdata),
         .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid), .a_ready(a_ready),
         .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data), .o_tag(o_tag),

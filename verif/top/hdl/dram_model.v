@@ -44,6 +44,7 @@ module dram_model #(
     localparam integer SHIFT = $clog2(BW);
     localparam integer WORDS = BYTES / BW;
     localparam integer QW    = $clog2(QD);
+    localparam integer AW    = $clog2(WORDS);
 
     reg [DW-1:0] mem [0:WORDS-1];
     always @(posedge clk) begin
@@ -81,7 +82,7 @@ module dram_model #(
     assign rid     = rq_id[rq_rd];
     assign rlast   = r_beat == rq_len[rq_rd];
     assign rresp   = resp_of(r_addr);
-    assign rdata   = rresp == 2'b00 ? mem[r_addr[31:SHIFT]] : {DW{1'b0}};
+    assign rdata   = rresp == 2'b00 ? mem[r_addr[SHIFT +: AW]] : {DW{1'b0}};
     wire   r_fire  = rvalid && rready;
 
     // ---- writes: accepted addresses, then data beats, then a response queue -------------------------------
@@ -145,7 +146,7 @@ module dram_model #(
             if (w_fire) begin
                 if (w_rsp == 2'b00)
                     for (i = 0; i < BW; i = i + 1)
-                        if (wstrb[i]) mem[w_addr[31:SHIFT]][i*8 +: 8] <= wdata[i*8 +: 8];
+                        if (wstrb[i]) mem[w_addr[SHIFT +: AW]][i*8 +: 8] <= wdata[i*8 +: 8];
                 w_beat <= w_done ? 8'd0 : w_beat + 8'd1;
                 w_resp <= w_done ? 2'b00 : (w_rsp > w_resp ? w_rsp : w_resp);
             end

@@ -1,0 +1,43 @@
+"""`make bench`'s simulation side: runs the cases named in NPU8_BENCH (comma-separated, bench_programs.CASES)
+through the top environment with the DRAM model at its defaults (100-cycle latency, no backpressure), checks
+them like any program (final DRAM, counters, invariant; the per-row tile monitors are off so that Python does
+not set the pace), and writes every measured program's counters, wall time and simulated cycles/s to
+bench.json in the test directory."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import pyuvm
+
+from verif.common import context
+from verif.common.components import ItemListSeq
+
+from .bench_programs import CASES, build
+from .top_tests import TopBaseTest
+
+
+@pyuvm.test()
+class TopBenchTest(TopBaseTest):
+    timeout_us = 1_000_000_000
+    tile_monitors = False
+
+    async def body(self):
+        await self.bfm.reset()
+        sb, out = self.env.scoreboard, {}
+        for case in [c for c in os.environ.get("NPU8_BENCH", ",".join(CASES)).split(",") if c]:
+            programs = build(case, self.cfg, self.rng)
+            t0 = time.perf_counter()
+            await ItemListSeq(case, [it for it, _ in programs]).start(self.env.agent.seqr)
+            wall = time.perf_counter() - t0
+            assert not sb.mismatches, sb.mismatches[0]
+            for it, measured in programs:
+                if measured:
+                    r, g = it.result, it.golden
+                    total = sum(p.result.end_cycle - p.result.start_cycle for p, _ in programs)
+                    out[case] = {"counters": r.counters, "macs": g.stats["macs"], "n": self.cfg.n,
+                                 "instructions": it.inst_count, "wall_s": wall, "sim_cycles": total,
+                                 "cycles_per_s": total / wall}
+                    self.logger.info(f"{case}: {out[case]}")
+        (context.out_dir() / "bench.json").write_text(json.dumps(out, indent=1))
