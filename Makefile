@@ -6,7 +6,7 @@ VPY := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.installed
 TOOLS_STAMP := $(VENV)/.tools-ok
 
-# Regression knobs (the golden random-program regression until the RTL regression lands).
+# Regression knobs (regressions/regress.py over regressions/testlist.yaml).
 SUITE ?= smoke
 SEEDS ?=
 JOBS ?= 2
@@ -16,14 +16,18 @@ OUT ?= out
 .DEFAULT_GOAL := help
 # One block simulation (what a failing test prints to reproduce it).
 BLOCK ?= mac_array
-SIM ?= icarus
+SIM ?=
+REPEAT ?=
+RERUN ?=
+DRY_RUN ?=
 WAVES ?= 0
 
 .PHONY: help setup doctor test crosscheck regress sim bench lint clean distclean
 
 help:
 	@echo "npu8 make targets"
-	@echo "  make regress [SUITE=smoke|nightly] [SEEDS=N] [JOBS=2]   random-program regression (main job)"
+	@echo "  make regress [SUITE=smoke|nightly|blocks|top|golden_smoke] [SIM=…] [SEEDS=N] [JOBS=2] [RERUN=failed] [DRY_RUN=1]"
+	@echo "                           the regression (main job); TEST=random_program SEED=k reruns one golden case"
 	@echo "  make test                 the test suite (what CI runs)"
 	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
@@ -53,11 +57,16 @@ crosscheck: setup
 	$(VPY) -m golden.crosscheck
 
 regress: setup
-	$(VPY) -m regressions.golden_regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress \
-	  $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED)) $(if $(TEST),--test $(TEST))
+ifneq ($(SEED),)
+	$(VPY) -m regressions.golden_regress --out $(OUT)/regress --seed $(SEED) $(if $(TEST),--test $(TEST))
+else
+	$(VPY) -m regressions.regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress/$(SUITE) \
+	  $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(RERUN),--rerun $(RERUN)) \
+	  $(if $(filter 1,$(DRY_RUN)),--dry-run)
+endif
 
 sim: setup
-	$(VPY) -m sim.run --block $(BLOCK) --sim $(SIM) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \
+	$(if $(REPEAT),NPU8_REPEAT=$(REPEAT)) $(VPY) -m sim.run --block $(BLOCK) --sim $(or $(SIM),icarus) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \
 	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)") $(if $(filter 1,$(WAVES)),--waves)
 
 bench: setup

@@ -55,7 +55,10 @@ BLOCKS = {b.name: b for b in [
     Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
           "verif.top.top_tests", {"N": 8, "SP_ROWS": 256, "ACC_ROWS": 128, "DRAM_BYTES": 16384},
           ("TopSmokeTest", "TopLegalStreamTest", "TopHazardStreamTest", "TopSolverStreamTest", "TopDirectedTest",
-           "TopErrorStreamTest", "TopResetTest"), tb_dirs=("top/hdl", "interconnect/hdl")),
+           "TopErrorStreamTest", "TopResetTest", "TopNightlyTest"), tb_dirs=("top/hdl", "interconnect/hdl")),
+    # the regression runner's self-test: a pass, a hang only the wall-clock watchdog ends, a simulator crash
+    Block("planted", "csr_regs", ("interconnect",), "verif.common.planted_tests", {},
+          ("PlantedPassTest", "PlantedHangTest", "PlantedCrashTest")),
     # make bench: the same testbench at the sizes the benchmark programs need (sim/bench.py)
     Block("npu_top_bench", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
           "verif.top.bench_tests", {"N": 8, "SP_ROWS": 16384, "ACC_ROWS": 1024, "DRAM_BYTES": 0x100000},

@@ -51,7 +51,7 @@ def run_block(block_name: str, sim: str, seed: int, test_dir: Path | None = None
     block = blocks.get(block_name)
     params = {**block.defaults, **(params or {})}
     label = "-".join([block_name, sim, *(f"{k}{v}" for k, v in sorted(params.items())), *defines, f"seed{seed}"])
-    test_dir = Path(test_dir or ROOT / "out" / "sim" / label)
+    test_dir = Path(test_dir or ROOT / "out" / "sim" / label).resolve()
     testcase = tests if tests else None
     env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "NPU8_PARAMS": json.dumps(params), "NPU8_BLOCK": block_name, "NPU8_SIM": sim,
@@ -94,9 +94,10 @@ def main(argv=None) -> int:
     ap.add_argument("-P", "--param", action="append", default=[], help="NAME=VALUE (space-separated list allowed)")
     ap.add_argument("--define", action="append", default=[], help="a Verilog define, e.g. a fault to inject")
     ap.add_argument("--waves", action="store_true")
+    ap.add_argument("--out", type=Path, help="the run directory (default out/sim/<label>)")
     args = ap.parse_args(argv)
-    out = run_block(args.block, args.sim, args.seed, params=_params(args.param), tests=args.test, waves=args.waves,
-                    defines=tuple(d for item in args.define for d in item.split()))
+    out = run_block(args.block, args.sim, args.seed, test_dir=args.out, params=_params(args.param), tests=args.test,
+                    waves=args.waves, defines=tuple(d for item in args.define for d in item.split()))
     print(f"{args.block} on {args.sim}, seed {args.seed}: {out.passed} passed, {out.failed} failed")
     for f in out.failures:
         print(f"  FAIL {f}")

@@ -3,6 +3,10 @@ an objection with a simulated-time watchdog, exports functional coverage, and st
 the next test in the same simulation starts clean."""
 from __future__ import annotations
 
+import logging
+import os
+import signal
+
 import cocotb
 from cocotb.triggers import Timer, with_timeout
 from cocotb_coverage.coverage import coverage_db
@@ -15,6 +19,8 @@ class BaseTest(uvm_test):
     timeout_us = 2000           # simulated-time watchdog for the main sequence
 
     def build_phase(self):
+        # the regression runner's wall-clock watchdog sends SIGTERM first: say what the test was waiting for
+        signal.signal(signal.SIGTERM, self._on_term)
         self.rng = context.rng(self.get_type_name())
         ConfigDB().set(None, "*", "RNG", self.rng)
         self.logger.info(f"seed {context.seed()} -- reproduce with waves: {context.reproduce_command()}")
@@ -31,6 +37,15 @@ class BaseTest(uvm_test):
 
     async def body(self):
         raise NotImplementedError
+
+    def pending(self) -> str:
+        """What the test is waiting for (subclasses report the DUT's and the scoreboard's state)."""
+        return "(no state reported)"
+
+    def _on_term(self, signum, frame):
+        self.logger.error(f"PENDING: {self.pending()}")
+        logging.shutdown()
+        os._exit(128 + signum)
 
     def report_phase(self):
         path = context.out_dir() / "coverage.yml"

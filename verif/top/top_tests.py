@@ -5,6 +5,8 @@ first bad tile, so its failure report is that tile. Programs cut by reset are ch
 state, and the program after them must pass like any other."""
 from __future__ import annotations
 
+import os
+
 import cocotb
 import pyuvm
 from cocotb.triggers import ClockCycles
@@ -39,6 +41,9 @@ class TopBaseTest(BaseTest):
         super().report_phase()                       # writes coverage.yml
         _coverage_report(self.logger)
 
+    def pending(self) -> str:
+        return f"{self.bfm.pending()}; scoreboard: {self.env.scoreboard.backlog()}"
+
     def build_phase(self):
         super().build_phase()
         p = context.params()
@@ -52,10 +57,12 @@ class TopBaseTest(BaseTest):
     async def body(self):
         await self.bfm.reset()
         sb = self.env.scoreboard
-        for cls, n in self.sequences:
-            if sb.mismatches:
-                break
-            await cls(cls.stream, n).start(self.env.agent.seqr)
+        # NPU8_REPEAT (the regression's `repeat`, make sim REPEAT=k): the program mix k times in one simulation
+        for _ in range(int(os.environ.get("NPU8_REPEAT", "1"))):
+            for cls, n in self.sequences:
+                if sb.mismatches:
+                    break
+                await cls(cls.stream, n).start(self.env.agent.seqr)
         await ClockCycles(self.bfm.dut.clk, 2)
         for item in self.env.done:
             r = item.result
@@ -107,3 +114,10 @@ class TopErrorStreamTest(TopBaseTest):
 class TopResetTest(TopBaseTest):
     sequences = ((ResetMidProgramSeq, 3),)
 
+
+
+@pyuvm.test()
+class TopNightlyTest(TopBaseTest):
+    """The nightly mix (about 18 programs; the regression repeats it): mostly random and hazard streams."""
+    sequences = ((LegalStreamSeq, 6), (HazardStreamSeq, 4), (GemmSeq, 1), (ConvSeq, 1), (ChainSeq, 1),
+                 (ErrorStreamSeq, 2), (BusErrorStreamSeq, 1), (ResetMidProgramSeq, 1))
