@@ -20,14 +20,18 @@ SIM ?=
 REPEAT ?=
 RERUN ?=
 DRY_RUN ?=
+COVERAGE ?=
+REGRESS_FLAGS ?=
 WAVES ?= 0
 
-.PHONY: help setup doctor test crosscheck regress sim bench lint clean distclean
+.PHONY: help setup doctor test crosscheck regress sim waves bench lint clean distclean
 
 help:
 	@echo "npu8 make targets"
 	@echo "  make regress [SUITE=smoke|nightly|blocks|top|golden_smoke] [SIM=…] [SEEDS=N] [JOBS=2] [RERUN=failed] [DRY_RUN=1]"
-	@echo "                           the regression (main job); TEST=random_program SEED=k reruns one golden case"
+	@echo "                           [COVERAGE=1]  the regression (main job); COVERAGE=1 adds Verilator code coverage"
+	@echo "  make regress TEST=random_program SEED=k   one golden case, verbose, with its listing"
+	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [TEST=…]   open (or locate) the waves of that run, with a saved view"
 	@echo "  make test                 the test suite (what CI runs)"
 	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
@@ -62,12 +66,16 @@ ifneq ($(SEED),)
 else
 	$(VPY) -m regressions.regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress/$(SUITE) \
 	  $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(RERUN),--rerun $(RERUN)) \
-	  $(if $(filter 1,$(DRY_RUN)),--dry-run)
+	  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
 endif
 
 sim: setup
 	$(if $(REPEAT),NPU8_REPEAT=$(REPEAT)) $(VPY) -m sim.run --block $(BLOCK) --sim $(or $(SIM),icarus) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \
 	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)") $(if $(filter 1,$(WAVES)),--waves)
+
+waves: setup
+	$(VPY) -m sim.waves --block $(BLOCK) --sim $(or $(SIM),icarus) --seed $(or $(SEED),1) \
+	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)")
 
 bench: setup
 	$(VPY) -m sim.bench $(if $(CASES),--cases $(CASES))

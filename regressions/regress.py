@@ -279,6 +279,26 @@ def _tail(path: Path, n: int = 60) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
 
 
+def rerun_with_waves(row: dict) -> None:
+    """The failing run again with WAVES=1, into <run dir>/waves (its FST is what CI uploads)."""
+    wdir = Path(row["dir"]) / "waves"
+    cmd = [sys.executable, "-m", "sim.run", "--block", row["block"], "--sim", row["sim"], "--seed", str(row["seed"]),
+           "--test", row["cls"], "--out", str(wdir), "--waves"]
+    cmd += [a for k, v in sorted(row["params"].items()) for a in ("-P", f"{k}={v}")]
+    cmd += [a for d in row["defines"] for a in ("--define", d)]
+    env = {**os.environ, "NPU8_REPEAT": str(row["repeat"]), "PYTHONPATH": str(ROOT)}
+    wdir.mkdir(parents=True, exist_ok=True)
+    with (wdir / "runner.log").open("w") as f:
+        try:
+            subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, env=env, timeout=row["timeout"] * 3)
+        except subprocess.TimeoutExpired:
+            pass
+    row["waves"] = [str(w) for w in sorted(wdir.glob("*.fst"))]
+    if row["waves"]:
+        from sim.waves import write_view
+        write_view(row["block"], Path(row["waves"][0]), blocks.BLOCKS[row["block"]].toplevel)
+
+
 def run_golden(r: dict) -> dict:
     row = golden_regress.run_one({"test": r["cls"], "seed": r["seed"]})
     return {**r, "status": row["status"], "message": row.get("message", ""), "seconds": row["seconds"],
@@ -410,7 +430,13 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "regress")
     ap.add_argument("--dry-run", action="store_true", help="list the planned runs and stop")
     ap.add_argument("--rerun", choices=["failed"], help="rerun the last results' failures")
+    ap.add_argument("--waves-on-fail", action="store_true",
+                    help="rerun each failed simulation with waves into its run directory (for CI artifacts)")
+    ap.add_argument("--code-coverage", action="store_true",
+                    help="Verilator line/branch/toggle coverage, merged and reported per RTL file")
     args = ap.parse_args(argv)
+    if args.code_coverage:
+        os.environ["NPU8_CODE_COVERAGE"] = "1"               # read by sim/runner.py in builds and runs
     out = args.out.resolve()
     try:
         if args.rerun:
@@ -473,8 +499,20 @@ def main(argv=None) -> int:
                 row = {**r, "status": "ERROR", "message": f"runner: {type(e).__name__}: {e}", "seconds": 0.0,
                        "reproduce": reproduce(r)}
             finished(row, f)
+    if args.waves_on_fail:
+        for row in rows:
+            if row["status"] != "PASS" and row.get("dir") and row["status"] != "TIMEOUT":
+                rerun_with_waves(row)
     wall = time.time() - t0
     text = write_reports(out, rows, suite, wall)
+    if args.code_coverage:
+        from sim.code_coverage import report as code_report
+        dats = [Path(r["dir"]) / "coverage.dat" for r in rows if r.get("dir") and (Path(r["dir"]) / "coverage.dat").exists()]
+        if dats:
+            code = code_report(dats, out)
+            text += "\n## Verilator code coverage\n\n" + code
+            (out / "report.md").write_text(text)
+            (out / "report.html").write_text(_html(text, suite))
     print("\n" + text)
     print(f"results: {results}\nreport: {out / 'report.md'} ({out / 'report.html'})\njunit: {out / 'junit.xml'}")
     return 1 if any(r["status"] != "PASS" for r in rows) else 0

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -46,12 +47,18 @@ def reproduce_command(block: str, sim: str, seed: int, params: dict, test: str |
     return " ".join(parts + ["WAVES=1"])
 
 
+def default_run_dir(block_name: str, sim: str, seed: int, params: dict | None = None, defines: tuple = ()) -> Path:
+    """Where `make sim` (and so the printed reproduce command) writes a run: results, log, coverage, waves."""
+    params = {**blocks.get(block_name).defaults, **(params or {})}
+    label = "-".join([block_name, sim, *(f"{k}{v}" for k, v in sorted(params.items())), *defines, f"seed{seed}"])
+    return ROOT / "out" / "sim" / label
+
+
 def run_block(block_name: str, sim: str, seed: int, test_dir: Path | None = None, params: dict | None = None,
               tests: list[str] | None = None, waves: bool = False, defines: tuple = ()) -> Outcome:
     block = blocks.get(block_name)
+    test_dir = Path(test_dir or default_run_dir(block_name, sim, seed, params, defines)).resolve()
     params = {**block.defaults, **(params or {})}
-    label = "-".join([block_name, sim, *(f"{k}{v}" for k, v in sorted(params.items())), *defines, f"seed{seed}"])
-    test_dir = Path(test_dir or ROOT / "out" / "sim" / label).resolve()
     testcase = tests if tests else None
     env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "NPU8_PARAMS": json.dumps(params), "NPU8_BLOCK": block_name, "NPU8_SIM": sim,
@@ -70,7 +77,11 @@ def run_block(block_name: str, sim: str, seed: int, test_dir: Path | None = None
     failed = sum(1 for c in cases if c.find("failure") is not None or c.find("error") is not None)
     bdir = build_dir_for(sim, block.toplevel, params, waves, [s.resolve() for s in block.sources()],
                          {d: 1 for d in defines})
-    wave_files = [p for d in (test_dir, bdir) for p in sorted(d.glob("*.fst")) + sorted(d.glob("*.vcd"))] if waves else []
+    if waves:
+        # Icarus writes its waves into the (shared) build directory: they belong to this run
+        for w in list(bdir.glob("*.fst")) + list(bdir.glob("*.vcd")):
+            shutil.move(str(w), test_dir / w.name)
+    wave_files = sorted(test_dir.glob("*.fst")) + sorted(test_dir.glob("*.vcd")) if waves else []
     return Outcome(len(cases) - failed, failed, failures, results, test_dir, wave_files)
 
 

@@ -19,10 +19,16 @@ SIMULATORS = ("icarus", "verilator")
 TIMESCALE = ("1ns", "1ps")
 
 
+def code_coverage(sim: str) -> bool:
+    """NPU8_CODE_COVERAGE=1: Verilator builds collect line and toggle coverage (each run writes coverage.dat)."""
+    return sim == "verilator" and os.environ.get("NPU8_CODE_COVERAGE") == "1"
+
+
 def build_dir_for(sim: str, toplevel: str, parameters: dict, waves: bool, sources: list[Path],
                   defines: dict | None = None) -> Path:
     key = json.dumps({"sim": sim, "top": toplevel, "params": parameters, "waves": waves, "defines": defines or {},
-                      "sources": sorted(str(s) for s in sources)}, sort_keys=True)
+                      "sources": sorted(str(s) for s in sources),
+                      **({"coverage": True} if code_coverage(sim) else {})}, sort_keys=True)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return ROOT / "build" / f"{toplevel}-{sim}-{digest}"
 
@@ -47,7 +53,8 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
     if sim == "verilator":
         # No -O flags here: they would also apply to the __Slow files (OPT_SLOW is -O0), whose symbol-table
         # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16.
-        build_args = ["-Wno-fatal"] + (["--trace-fst", "--trace-structs"] if waves else [])
+        build_args = ["-Wno-fatal"] + (["--trace-fst", "--trace-structs"] if waves else []) + \
+            (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
     with FileLock(str(bdir) + ".lock"):
         runner.build(sources=sources, hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
                      defines=defines or {},

@@ -4,6 +4,9 @@
 // bytes at addr + i*ys + j*xs are read as whole 128-bit words through the AXI master and cut out by a byte
 // aligner. Lanes >= len are written 0. PAD fills `count` rows with its value. Writes go to scratchpad port 0
 // or the accumulator's write port (overwrite); done follows the last accepted write.
+// The reads are requested by a walker of their own that runs up to LA elements ahead of the writer, so up to
+// LA element reads are in flight at once and the DRAM latency is paid once per LA elements, not per element;
+// the data comes back in request order (one AXI ID) and the writer consumes it element by element.
 `timescale 1ns / 1ps
 module load_unit #(
     parameter integer N = 8
@@ -39,8 +42,9 @@ module load_unit #(
     output wire             ev_stall_dma_rd,
     output reg  [15:0]      ev_rd_bytes
 );
-    localparam [2:0] S_IDLE = 3'd0, S_ELEM = 3'd1, S_REQ = 3'd2, S_DATA = 3'd3, S_WRITE = 3'd4, S_DONE = 3'd5;
+    localparam [2:0] S_IDLE = 3'd0, S_ELEM = 3'd1, S_DATA = 3'd3, S_WRITE = 3'd4, S_DONE = 3'd5;
     reg [2:0] state;
+    localparam [4:0] LA = 5'd16;           // element reads in flight (the AXI master's MAX_OUT matches)
 
     // the instruction
     reg         is_pad, to_acc;
@@ -51,7 +55,7 @@ module load_unit #(
     reg [3:0]   pt, pl;
     reg [11:0]  xs;
     reg [19:0]  ys;
-    reg [31:0]  addr;
+    reg [3:0]   addr;                     // low bits of the address (the walker keeps the whole one)
     reg [7:0]   pad_value;
     reg [31:0]  fill;                     // PAD's value
     reg [8:0]   h;                        // element rows (pad_top + y + pad_bottom)
@@ -67,23 +71,62 @@ module load_unit #(
                             c >= {9'd0, pl} && c < {9'd0, pl} + {1'b0, x};
     wire [8:0]  di = r - {5'd0, pt};
     wire [12:0] dj = c - {9'd0, pl};
-    wire [31:0] e_addr = addr + {14'd0, di[7:0]} * {12'd0, ys} + {20'd0, dj[11:0]} * {20'd0, xs};
+    // the element's byte offset in its first bus word (mod 16: only the low bits of each term matter)
+    wire [3:0]  e_off = addr[3:0] + di[3:0] * ys[3:0] + dj[3:0] * xs[3:0];
     wire [6:0]  eb = to_acc ? {len, 2'b00} : {2'd0, len};
-    wire [31:0] e_last = e_addr + {25'd0, eb} - 32'd1;
-    wire [2:0]  n_beats = e_last[6:4] - e_addr[6:4] + 3'd1;
     reg  [639:0] words;                   // up to 5 beats as they arrive
     reg  [2:0]   got;
-    reg  [3:0]   offset;                  // e_addr[3:0] of the element being fetched
+    reg  [3:0]   offset;                  // byte offset of the element being fetched in its first word
     wire [639:0] aligned = words >> {offset, 3'b000};
 
     assign rd_ready = state == S_DATA;
-    assign ev_stall_dma_rd = state == S_REQ || (state == S_DATA && !rd_valid);
+    assign ev_stall_dma_rd = state == S_DATA && !rd_valid;
+
+    // ---- request walker: the data elements in order, at most LA requested ahead of the writer -------------
+    reg  [7:0]  qa_i;
+    reg  [11:0] qa_j;
+    reg  [31:0] qa_row, qa_addr;           // addr + qa_i*ys, and + qa_j*xs
+    reg         qa_more;
+    reg  [4:0]  qa_ahead;                  // requested (or being requested), data not yet consumed
+    wire [31:0] qa_last  = qa_addr + {25'd0, eb} - 32'd1;
+    wire [2:0]  qa_beats = qa_last[6:4] - qa_addr[6:4] + 3'd1;
+    wire        consumed = state == S_DATA && rd_valid && rd_last;
+    wire        rq_fire  = rq_valid && rq_ready;
+    wire        qa_go    = qa_more && qa_ahead < LA && (!rq_valid || rq_fire);
+    always @(posedge clk) begin
+        if (!rst_n) begin
+            rq_valid <= 1'b0; qa_more <= 1'b0; qa_ahead <= 5'd0;
+        end else begin
+            if (state == S_IDLE && lq_valid && !lq_done) begin
+                qa_i <= 8'd0; qa_j <= 12'd0;
+                qa_row <= lq_head[95:64]; qa_addr <= lq_head[95:64];
+                qa_more <= lq_head[3:0] != 4'd4;           // LOAD (PAD reads nothing)
+            end
+            if (rq_fire && !qa_go) rq_valid <= 1'b0;
+            if (qa_go) begin
+                rq_valid <= 1'b1;
+                rq_addr  <= {qa_addr[31:4], 4'd0};
+                rq_beats <= {13'd0, qa_beats};
+                if (qa_j + 12'd1 == x) begin
+                    qa_j    <= 12'd0;
+                    qa_i    <= qa_i + 8'd1;
+                    qa_row  <= qa_row + {12'd0, ys};
+                    qa_addr <= qa_row + {12'd0, ys};
+                    if (qa_i + 8'd1 == y) qa_more <= 1'b0;
+                end else begin
+                    qa_j    <= qa_j + 12'd1;
+                    qa_addr <= qa_addr + {20'd0, xs};
+                end
+            end
+            qa_ahead <= qa_ahead + {4'd0, qa_go} - {4'd0, consumed};
+        end
+    end
 
     integer l;
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE; lq_done <= 1'b0; lq_err <= 1'b0; sp_valid <= 1'b0; acc_valid <= 1'b0;
-            rq_valid <= 1'b0; ev_rd_bytes <= 16'd0;
+            ev_rd_bytes <= 16'd0;
         end else begin
             lq_done <= 1'b0;
             ev_rd_bytes <= 16'd0;
@@ -94,7 +137,7 @@ module load_unit #(
                     row <= lq_head[23:8];
                     y <= lq_head[31:24];  x <= lq_head[43:32];  len <= {1'b0, lq_head[47:44]} + 5'd1;
                     pt <= lq_head[51:48];  pl <= lq_head[59:56];
-                    addr <= lq_head[95:64];  xs <= lq_head[107:96];  ys <= lq_head[127:108];
+                    addr <= lq_head[67:64];  xs <= lq_head[107:96];  ys <= lq_head[127:108];
                     pad_value <= lq_head[173:166];
                     fill <= lq_head[95:64];
                     h <= {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]};
@@ -108,12 +151,9 @@ module load_unit #(
                 S_ELEM: begin
                     if (k == total) state <= S_DONE;
                     else if (data_elem) begin
-                        rq_valid <= 1'b1;
-                        rq_addr  <= {e_addr[31:4], 4'd0};
-                        rq_beats <= {13'd0, n_beats};
-                        offset   <= e_addr[3:0];
+                        offset   <= e_off;   // its read was requested by the request walker
                         got      <= 3'd0;
-                        state    <= S_REQ;
+                        state    <= S_DATA;
                     end else begin
                         // a pad element, or a PAD row
                         for (l = 0; l < N; l = l + 1) begin
@@ -127,10 +167,6 @@ module load_unit #(
                         end
                         state <= S_WRITE;
                     end
-                end
-                S_REQ: if (rq_valid && rq_ready) begin
-                    rq_valid <= 1'b0;
-                    state    <= S_DATA;
                 end
                 S_DATA: if (rd_valid) begin
                     words[got * 128 +: 128] <= rd_data;
@@ -174,7 +210,7 @@ module load_unit #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], e_last[31:7], e_last[3:0], aligned[639:512],
-                    h, di[8], dj[12]};
+    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], aligned[639:512], qa_last[31:7], qa_last[3:0],
+                    h, di[8:4], dj[12:4]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule
