@@ -1,6 +1,6 @@
 // AXI4 master shared by npu8's DMA clients (docs/architecture.md, "interconnect").
 // Read clients (0: instruction fetch, 1: load unit) ask for `beats` consecutive DW-bit words from an aligned
-// address (one transfer per client at a time; rd_last marks its final beat); the master splits each transfer into INCR bursts of at most 16 beats that never cross a 4 KiB
+// address (several transfers per client may be in flight; rd_last marks each one's final beat); the master splits each transfer into INCR bursts of at most 16 beats that never cross a 4 KiB
 // boundary, arbitrates per burst round-robin (a waiting client is served within one burst of the other),
 // keeps up to MAX_OUT read bursts outstanding (ARID = client) and routes data back by RID.
 // The write client (the store unit) is served on AXI's independent write channels, so reads cannot starve it.
@@ -89,7 +89,15 @@ module axi_master #(
     // ---- read address: per-client pending transfer, round-robin per burst -----------------------------
     reg  [31:0] r_addr [0:1];
     reg  [15:0] r_left [0:1];          // beats still to request
-    reg  [16:0] r_rx   [0:1];          // beats still to receive
+    // Transfers whose data is still returning, per client, in order (AXI keeps one ID's data in order): their
+    // lengths mark each transfer's last beat. A client may start a new transfer as soon as the previous one's
+    // bursts are all requested, so one client can keep many reads in flight.
+    localparam integer XQ = 16;
+    reg  [15:0] xq_len [0:2*XQ-1];     // client c's queue at [c*XQ +: XQ]
+    reg  [3:0]  xq_wr  [0:1];
+    reg  [3:0]  xq_rd  [0:1];
+    reg  [4:0]  xq_n   [0:1];
+    reg  [15:0] x_beat [0:1];          // beats received of the client's oldest transfer
     reg  [OW-1:0] outstanding;
     reg         last_grant;
     wire        want0 = r_left[0] != 16'd0;
@@ -107,8 +115,11 @@ module axi_master #(
     wire [16:0] g_beats = burst_beats(r_addr[gc[0]][11:0], r_left[gc[0]]);
     wire        r_fire  = m_axi_rvalid && m_axi_rready;
 
-    // One transfer per client at a time: a new one starts once the previous one's data has all returned.
-    assign rq_ready = {r_left[1] == 16'd0 && r_rx[1] == 17'd0, r_left[0] == 16'd0 && r_rx[0] == 17'd0};
+    assign rq_ready = {r_left[1] == 16'd0 && xq_n[1] != XQ[4:0], r_left[0] == 16'd0 && xq_n[0] != XQ[4:0]};
+    wire        r_fire0 = r_fire && m_axi_rid == 2'd0;
+    wire        r_fire1 = r_fire && m_axi_rid == 2'd1;
+    wire [1:0]  x_last  = {x_beat[1] + 16'd1 == xq_len[XQ + {28'd0, xq_rd[1]}],
+                           x_beat[0] + 16'd1 == xq_len[{28'd0, xq_rd[0]}]};
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -117,8 +128,8 @@ module axi_master #(
             last_grant    <= 1'b1;
             r_left[0] <= 16'd0;
             r_left[1] <= 16'd0;
-            r_rx[0]   <= 17'd0;
-            r_rx[1]   <= 17'd0;
+            xq_wr[0] <= 4'd0; xq_rd[0] <= 4'd0; xq_n[0] <= 5'd0; x_beat[0] <= 16'd0;
+            xq_wr[1] <= 4'd0; xq_rd[1] <= 4'd0; xq_n[1] <= 5'd0; x_beat[1] <= 16'd0;
         end else begin
             // Counted when issued (not at the handshake), so the burst waiting on ARREADY counts too.
             if (issue && !(r_fire && m_axi_rlast)) outstanding <= outstanding + 1'b1;
@@ -142,10 +153,24 @@ module axi_master #(
                 r_addr[1] <= rq_addr[63:32];
                 r_left[1] <= rq_beats[31:16];
             end
-            r_rx[0] <= r_rx[0] + ((rq_valid[0] && rq_ready[0]) ? {1'b0, rq_beats[15:0]} : 17'd0)
-                               - ((r_fire && m_axi_rid == 2'd0) ? 17'd1 : 17'd0);
-            r_rx[1] <= r_rx[1] + ((rq_valid[1] && rq_ready[1]) ? {1'b0, rq_beats[31:16]} : 17'd0)
-                               - ((r_fire && m_axi_rid == 2'd1) ? 17'd1 : 17'd0);
+            if (rq_valid[0] && rq_ready[0]) begin
+                xq_len[{28'd0, xq_wr[0]}] <= rq_beats[15:0];
+                xq_wr[0] <= xq_wr[0] + 4'd1;
+            end
+            if (rq_valid[1] && rq_ready[1]) begin
+                xq_len[XQ + {28'd0, xq_wr[1]}] <= rq_beats[31:16];
+                xq_wr[1] <= xq_wr[1] + 4'd1;
+            end
+            if (r_fire0) begin
+                x_beat[0] <= x_last[0] ? 16'd0 : x_beat[0] + 16'd1;
+                if (x_last[0]) xq_rd[0] <= xq_rd[0] + 4'd1;
+            end
+            if (r_fire1) begin
+                x_beat[1] <= x_last[1] ? 16'd0 : x_beat[1] + 16'd1;
+                if (x_last[1]) xq_rd[1] <= xq_rd[1] + 4'd1;
+            end
+            xq_n[0] <= xq_n[0] + {4'd0, rq_valid[0] && rq_ready[0]} - {4'd0, r_fire0 && x_last[0]};
+            xq_n[1] <= xq_n[1] + {4'd0, rq_valid[1] && rq_ready[1]} - {4'd0, r_fire1 && x_last[1]};
         end
     end
 
@@ -155,7 +180,7 @@ module axi_master #(
     assign rd_valid = {m_axi_rvalid && m_axi_rid == 2'd1, m_axi_rvalid && m_axi_rid == 2'd0};
     assign rd_data  = m_axi_rdata;
     assign rd_err   = m_axi_rresp[1];
-    assign rd_last  = {r_rx[1] == 17'd1, r_rx[0] == 17'd1};
+    assign rd_last  = x_last & rd_valid;   // (no transfer queued: the lengths are undefined)
 
     // ---- write: AW of a burst, then its W beats; B answers counted ---------------------------------------
     localparam [1:0] W_IDLE = 2'd0, W_ADDR = 2'd1, W_DATA = 2'd2, W_RESP = 2'd3;

@@ -82,7 +82,10 @@ module dram_model #(
     assign rid     = rq_id[rq_rd];
     assign rlast   = r_beat == rq_len[rq_rd];
     assign rresp   = resp_of(r_addr);
-    assign rdata   = rresp == 2'b00 ? mem[r_addr[SHIFT +: AW]] : {DW{1'b0}};
+    // a beat, once presented, holds its data even if a write to the same word lands meanwhile (AXI rule)
+    reg  [DW-1:0] r_data_q;
+    wire [DW-1:0] r_live = rresp == 2'b00 ? mem[r_addr[SHIFT +: AW]] : {DW{1'b0}};
+    assign rdata   = r_hold ? r_data_q : r_live;
     wire   r_fire  = rvalid && rready;
 
     // ---- writes: accepted addresses, then data beats, then a response queue -------------------------------
@@ -126,6 +129,7 @@ module dram_model #(
             stalled <= stalled + {31'd0, (arvalid && !arready) || (r_have && !rvalid) || (awvalid && !awready)
                                          || (wvalid && wq_n != 0 && !wready) || (b_have && !bvalid)};
             r_hold <= rvalid && !rready;
+            if (rvalid && !rready) r_data_q <= rdata;
             b_hold <= bvalid && !bready;
             if (ar_fire) begin
                 rq_id[rq_wr] <= arid; rq_addr[rq_wr] <= araddr; rq_len[rq_wr] <= arlen;
