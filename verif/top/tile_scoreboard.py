@@ -15,8 +15,10 @@ from collections import deque
 import numpy as np
 from pyuvm import uvm_subscriber
 
+from golden.asm import disassemble_one
 from golden.isa import ErrorCode, Op
 from golden.simulator import RunResult, TraceEntry, run_program
+from verif.common import context
 from verif.common.counters import cycle_invariant_error
 from verif.common.scoreboard_base import ScoreboardBase
 
@@ -75,7 +77,17 @@ class TileScoreboard(ScoreboardBase):
     def _fail(self, text: str):
         if not self.broken:
             self.mismatch(f"{self._where()}: {text}")
+            self._write_listing()
         self.broken = True                                   # the first bad tile is the report; no cascade
+
+    def _write_listing(self):
+        """The failing program, disassembled with instruction indices, next to the log."""
+        item = self.item
+        path = context.out_dir() / f"{item.get_name().replace('[', '_').replace(']', '')}.S"
+        lines = [f"# {item}: inst_base={item.inst_base:#x} inst_count={item.inst_count} knobs={item.knobs}"]
+        lines += [f"{i:5d}: {disassemble_one(ins)}" for i, ins in enumerate(item.instructions())]
+        path.write_text("\n".join(lines) + "\n")
+        self.logger.error(f"program listing: {path}")
 
     # -- tiles arrive --------------------------------------------------------------------------------------
     def write_acc(self, w: AccRowWrite):
