@@ -42,8 +42,8 @@ module load_unit #(
     output wire             ev_stall_dma_rd,
     output reg  [15:0]      ev_rd_bytes
 );
-    localparam [2:0] S_IDLE = 3'd0, S_ELEM = 3'd1, S_DATA = 3'd3, S_WRITE = 3'd4, S_DONE = 3'd5;
-    reg [2:0] state;
+    localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DONE = 2'd2;
+    reg [1:0] state;
     localparam [4:0] LA = 5'd16;           // element reads in flight (the AXI master's MAX_OUT matches)
 
     // the instruction
@@ -64,7 +64,7 @@ module load_unit #(
     // position
     reg [8:0]   r;
     reg [12:0]  c;
-    reg [21:0]  k;                        // rows written so far
+    reg [21:0]  k;                        // rows produced (presented to the memory) so far
     reg         any_err;
 
     wire        data_elem = !is_pad && r >= {5'd0, pt} && r < {5'd0, pt} + {1'b0, y} &&
@@ -74,13 +74,28 @@ module load_unit #(
     // the element's byte offset in its first bus word (mod 16: only the low bits of each term matter)
     wire [3:0]  e_off = addr[3:0] + di[3:0] * ys[3:0] + dj[3:0] * xs[3:0];
     wire [6:0]  eb = to_acc ? {len, 2'b00} : {2'd0, len};
-    reg  [639:0] words;                   // up to 5 beats as they arrive
+    reg  [511:0] words;                   // the element's earlier beats (up to 4; the last comes from rd_data)
     reg  [2:0]   got;
-    reg  [3:0]   offset;                  // byte offset of the element being fetched in its first word
-    wire [639:0] aligned = words >> {offset, 3'b000};
+    wire [6:0]   last_byte = {3'd0, e_off} + eb - 7'd1;
+    wire [2:0]   e_beats   = last_byte[6:4] + 3'd1;
+    reg  [639:0] words_now;               // the element's beats, its last one straight off the bus
+    integer g;
+    always @* begin
+        for (g = 0; g < 5; g = g + 1)
+            words_now[g*128 +: 128] = (got == g[2:0]) ? rd_data : (g < 4 ? words[(g % 4)*128 +: 128] : 128'd0);
+    end
+    wire [639:0] aligned = words_now >> {e_off, 3'b000};
 
-    assign rd_ready = state == S_DATA;
-    assign ev_stall_dma_rd = state == S_DATA && !rd_valid;
+    // The writer produces one destination row a cycle: a pad row at once, a data row with its last beat.
+    wire out_busy  = sp_valid || acc_valid;
+    wire out_fire  = (sp_valid && sp_ready) || (acc_valid && acc_ready);
+    wire out_free  = !out_busy || out_fire;
+    wire left      = state == S_RUN && k != total;
+    wire last_beat = got + 3'd1 == e_beats;
+    assign rd_ready = left && data_elem && (!last_beat || out_free);
+    wire beat      = rd_valid && rd_ready;
+    wire produce   = left && out_free && (!data_elem || (beat && last_beat));
+    assign ev_stall_dma_rd = left && data_elem && !rd_valid;
 
     // ---- request walker: the data elements in order, at most LA requested ahead of the writer -------------
     reg  [7:0]  qa_i;
@@ -90,7 +105,7 @@ module load_unit #(
     reg  [4:0]  qa_ahead;                  // requested (or being requested), data not yet consumed
     wire [31:0] qa_last  = qa_addr + {25'd0, eb} - 32'd1;
     wire [2:0]  qa_beats = qa_last[6:4] - qa_addr[6:4] + 3'd1;
-    wire        consumed = state == S_DATA && rd_valid && rd_last;
+    wire        consumed = beat && last_beat;
     wire        rq_fire  = rq_valid && rq_ready;
     wire        qa_go    = qa_more && qa_ahead < LA && (!rq_valid || rq_fire);
     always @(posedge clk) begin
@@ -142,63 +157,51 @@ module load_unit #(
                     fill <= lq_head[95:64];
                     h <= {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]};
                     w <= {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]};
-                    r <= 9'd0;  c <= 13'd0;  k <= 22'd0;  any_err <= 1'b0;
+                    r <= 9'd0;  c <= 13'd0;  k <= 22'd0;  any_err <= 1'b0;  got <= 3'd0;
                     total <= (lq_head[3:0] == 4'd4) ? {6'd0, lq_head[39:24]} :
                              ({13'd0, {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]}}) *
                              ({9'd0, {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]}});
-                    state <= S_ELEM;
+                    state <= S_RUN;
                 end
-                S_ELEM: begin
-                    if (k == total) state <= S_DONE;
-                    else if (data_elem) begin
-                        offset   <= e_off;   // its read was requested by the request walker
-                        got      <= 3'd0;
-                        state    <= S_DATA;
-                    end else begin
-                        // a pad element, or a PAD row
+                S_RUN: begin
+                    if (out_fire && !produce) begin
+                        sp_valid  <= 1'b0;
+                        acc_valid <= 1'b0;
+                    end
+                    if (beat && !last_beat) begin
+                        words[got[1:0]*128 +: 128] <= rd_data;
+                        got <= got + 3'd1;
+                    end
+                    if (beat && rd_err) any_err <= 1'b1;
+                    if (produce) begin
                         for (l = 0; l < N; l = l + 1) begin
-`ifdef NPU8_FAULT_LOAD_PAD_LANES
-                            // Injected fault for the scoreboard's self-test: pad elements fill every lane.
-                            sp_wdata[l*8 +: 8]   <= is_pad ? fill[7:0] : pad_value;
-`else
-                            sp_wdata[l*8 +: 8]   <= is_pad ? fill[7:0] : (l < len ? pad_value : 8'd0);
-`endif
-                            acc_wdata[l*32 +: 32] <= is_pad ? fill : 32'd0;
-                        end
-                        state <= S_WRITE;
-                    end
-                end
-                S_DATA: if (rd_valid) begin
-                    words[got * 128 +: 128] <= rd_data;
-                    got <= got + 3'd1;
-                    if (rd_err) any_err <= 1'b1;
-                    if (rd_last) begin
-                        ev_rd_bytes <= {9'd0, eb};
-                        state <= S_WRITE;
-                    end
-                end
-                S_WRITE: begin
-                    if (!sp_valid && !acc_valid) begin
-                        if (data_elem) begin
-                            for (l = 0; l < N; l = l + 1) begin
+                            if (data_elem) begin
                                 sp_wdata[l*8 +: 8]    <= (l < len) ? aligned[l*8 +: 8] : 8'd0;
                                 acc_wdata[l*32 +: 32] <= (l < len) ? aligned[l*32 +: 32] : 32'd0;
+                            end else begin
+`ifdef NPU8_FAULT_LOAD_PAD_LANES
+                                // Injected fault for the scoreboard's self-test: pad elements fill every lane.
+                                sp_wdata[l*8 +: 8]    <= is_pad ? fill[7:0] : pad_value;
+`else
+                                sp_wdata[l*8 +: 8]    <= is_pad ? fill[7:0] : (l < len ? pad_value : 8'd0);
+`endif
+                                acc_wdata[l*32 +: 32] <= is_pad ? fill : 32'd0;
                             end
                         end
                         sp_valid  <= !to_acc;
                         acc_valid <= to_acc;
                         sp_row    <= row + k[15:0];
                         acc_row   <= row + k[15:0];
-                    end else if ((sp_valid && sp_ready) || (acc_valid && acc_ready)) begin
-                        sp_valid  <= 1'b0;
-                        acc_valid <= 1'b0;
-                        k <= k + 22'd1;
+                        if (data_elem) ev_rd_bytes <= {9'd0, eb};
+                        got <= 3'd0;
+                        k   <= k + 22'd1;
                         if (c + 13'd1 == w || is_pad) begin
                             c <= 13'd0;
                             r <= r + 9'd1;
                         end else c <= c + 13'd1;
-                        state <= S_ELEM;
                     end
+                    // done once every row is produced and the last one accepted
+                    if (k == total && out_free && !produce) state <= S_DONE;
                 end
                 default: begin           // S_DONE
                     lq_done <= 1'b1;
@@ -210,7 +213,7 @@ module load_unit #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], aligned[639:512], qa_last[31:7], qa_last[3:0],
+    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], aligned[639:512], rd_last, last_byte[3:0], qa_last[31:7], qa_last[3:0],
                     h, di[8:4], dj[12:4]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import cocotb
 import numpy as np
-from cocotb.triggers import ReadOnly, RisingEdge
+from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 from pyuvm import uvm_analysis_port, uvm_monitor
 
 from verif.common import context
@@ -63,17 +63,23 @@ class DramWriteMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
         self.bursts: list[int] = []            # AW addresses not yet matched by their last W beat
         self.beat = 0
+        self.epoch = 0                         # bumped by reset: what was in flight before it is void
 
     async def run_phase(self):
         cocotb.start_soon(self._aw())
+        cocotb.start_soon(self._reset())
         d = cocotb.top
         while True:
             await until_high(d.m_axi_wvalid)
             if d.m_axi_wready.value == 1:
                 data, strb, last = int(d.m_axi_wdata.value), int(d.m_axi_wstrb.value), d.m_axi_wlast.value == 1
-                while not self.bursts:                       # W may lead AW: wait for the address
+                epoch = self.epoch
+                while not self.bursts and epoch == self.epoch:   # W may lead AW: wait for the address
                     await RisingEdge(d.clk)
                     await ReadOnly()
+                if epoch != self.epoch:
+                    await RisingEdge(d.clk)
+                    continue
                 base = self.bursts[0] + BEAT_BYTES * self.beat
                 lanes = [i for i in range(BEAT_BYTES) if strb >> i & 1]
                 self.ap.write(DramWrite([base + i for i in lanes], bytes(data >> (8 * i) & 0xFF for i in lanes),
@@ -83,6 +89,14 @@ class DramWriteMonitor(uvm_monitor):
                     self.bursts.pop(0)
                     self.beat = 0
             await RisingEdge(d.clk)
+
+    async def _reset(self):
+        d = cocotb.top
+        while True:
+            await FallingEdge(d.rst_n)
+            self.bursts.clear()
+            self.beat = 0
+            self.epoch += 1
 
     async def _aw(self):
         d = cocotb.top
