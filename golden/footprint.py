@@ -8,7 +8,8 @@ from .isa import MEM_ACC, Instr, MachineConfig, Op
 
 
 def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool, bool]]:
-    """memory -> (first, last, reads, writes) for a legal instruction."""
+    """range -> (first, last, reads, writes) for a legal instruction; a range is named by its memory ("sp",
+    "acc", "dram"), MATMUL's weights being a second SP range "sp.weights"."""
     fp = {}
     if ins.op == Op.LOAD:
         mem = "acc" if ins.mem == MEM_ACC else "sp"
@@ -17,7 +18,9 @@ def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool,
     elif ins.op == Op.PAD:
         fp["acc" if ins.mem == MEM_ACC else "sp"] = (ins.row, ins.row + ins.count - 1, False, True)
     elif ins.op == Op.MATMUL:
-        fp["sp"] = (min(ins.a_row, ins.w_row), max(ins.a_row + ins.m, ins.w_row + cfg.n) - 1, True, False)
+        # activations and weights are two ranges of SP (a write between them is no conflict)
+        fp["sp"] = (ins.a_row, ins.a_row + ins.m - 1, True, False)
+        fp["sp.weights"] = (ins.w_row, ins.w_row + cfg.n - 1, True, False)
         fp["acc"] = (ins.acc_row, ins.acc_row + ins.m - 1, bool(ins.acc), True)
     elif ins.op == Op.STORE:
         fp["acc"] = (ins.row, ins.row + ins.y * ins.x - 1, True, False)
@@ -25,11 +28,15 @@ def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool,
     return fp
 
 
+def memory(key: str) -> str:
+    """"sp.weights" is a second range of "sp"."""
+    return key.split(".")[0]
+
+
 def conflict(a: dict, b: dict) -> bool:
-    for mem, (lo, hi, rd, wr) in a.items():
-        if mem in b:
-            lo2, hi2, rd2, wr2 = b[mem]
-            if lo <= hi2 and lo2 <= hi and ((wr and (rd2 or wr2)) or (wr2 and rd)):
+    for ka, (lo, hi, rd, wr) in a.items():
+        for kb, (lo2, hi2, rd2, wr2) in b.items():
+            if memory(ka) == memory(kb) and lo <= hi2 and lo2 <= hi and ((wr and (rd2 or wr2)) or (wr2 and rd)):
                 return True
     return False
 

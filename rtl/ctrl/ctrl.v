@@ -77,7 +77,7 @@ module ctrl #(
     localparam [3:0] E_DRAM = 4'd6, E_NO_HALT = 4'd8, E_BUS = 4'd9;
     localparam integer FB = 2 * CHUNK;                  // fetch buffer entries
     localparam integer FBW = $clog2(FB);
-    localparam integer FPW = 170;
+    localparam integer FPW = 219;
 
     reg  [1:0]   state;
     assign busy = state != S_IDLE;
@@ -113,6 +113,7 @@ module ctrl #(
     instr_decode #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES)) u_decode (
         .word(d_word), .inst_base(base), .inst_count(count_q), .op(d_op), .err(d_err),
         .sp_rd(d_fp[169]), .sp_wr(d_fp[168]), .sp_lo(d_fp[167:144]), .sp_hi(d_fp[143:120]),
+        .spw_rd(d_fp[218]), .spw_lo(d_fp[217:194]), .spw_hi(d_fp[193:170]),
         .acc_rd(d_fp[119]), .acc_wr(d_fp[118]), .acc_lo(d_fp[117:94]), .acc_hi(d_fp[93:70]),
         .dram_rd(d_fp[69]), .dram_wr(d_fp[68]), .dram_lo(d_fp[67:34]), .dram_hi(d_fp[33:0]));
 

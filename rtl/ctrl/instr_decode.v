@@ -16,6 +16,8 @@ module instr_decode #(
     // footprint: {read, write} flags and inclusive ranges
     output reg          sp_rd,  sp_wr,
     output reg  [23:0]  sp_lo,  sp_hi,
+    output reg          spw_rd,                 // MATMUL's weight rows: a second SP range (read only)
+    output reg  [23:0]  spw_lo, spw_hi,
     output reg          acc_rd, acc_wr,
     output reg  [23:0]  acc_lo, acc_hi,
     output reg          dram_rd, dram_wr,
@@ -73,6 +75,7 @@ module instr_decode #(
     always @* begin
         err = E_NONE;
         sp_rd = 1'b0; sp_wr = 1'b0; acc_rd = 1'b0; acc_wr = 1'b0; dram_rd = 1'b0; dram_wr = 1'b0;
+        spw_rd = 1'b0; spw_lo = 24'd0; spw_hi = 24'd0;
         sp_lo = 24'd0; sp_hi = 24'd0; acc_lo = 24'd0; acc_hi = 24'd0; dram_lo = 34'd0; dram_hi = 34'd0;
         if (op == 4'd0 || op > OP_HALT) err = E_OPCODE;
         else if ((word & reserved) != 128'd0) err = E_RESERVED;
@@ -102,9 +105,9 @@ module instr_decode #(
                     if (m == 24'd0) err = E_FIELD;
                     else if (a_row + m > SPR || w_row + NN > SPR) err = E_SP;
                     else if (c_row + m > ACR) err = E_ACC;
-                    sp_rd = 1'b1;
-                    sp_lo = (a_row < w_row) ? a_row : w_row;
-                    sp_hi = (a_end > w_end) ? a_end : w_end;
+                    // activations and weights as two ranges: a LOAD between them is no hazard
+                    sp_rd = 1'b1;  sp_lo = a_row;  sp_hi = a_end;
+                    spw_rd = 1'b1; spw_lo = w_row; spw_hi = w_end;
                     acc_rd = flag; acc_wr = 1'b1;
                     acc_lo = c_row; acc_hi = a_end - a_row + c_row;
                 end

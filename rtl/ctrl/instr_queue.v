@@ -5,7 +5,7 @@
 module instr_queue #(
     parameter integer DEPTH = 4,                 // a power of two
     parameter integer W     = 191,               // {index[15:0], cfg[46:0], word[127:0]}
-    parameter integer FPW   = 170
+    parameter integer FPW   = 219
 ) (
     input  wire               clk,
     input  wire               rst_n,

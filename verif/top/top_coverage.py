@@ -6,7 +6,7 @@ from __future__ import annotations
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 
 from golden.checks import load_rows
-from golden.footprint import QUEUE, conflict, footprint
+from golden.footprint import QUEUE, conflict, footprint, memory
 from golden.isa import MEM_ACC, ErrorCode, Instr, MachineConfig, Op
 
 from .top_items import ProgramItem, ProgramResult
@@ -56,7 +56,8 @@ def hazard_kinds(prog: list[Instr], cfg: MachineConfig, window: int = 8) -> set[
             if not conflict(fx, fy):
                 continue
             pair = (x.op, y.op)
-            shared = {m for m in fx if m in fy and fx[m][0] <= fy[m][1] and fy[m][0] <= fx[m][1]}
+            shared = {memory(ka) for ka in fx for kb in fy if memory(ka) == memory(kb)
+                      and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1]}
             if "dram" in shared:
                 kinds.add("dram.load_after_store" if pair == (Op.STORE, Op.LOAD) else "dram.store_after_load")
             if "sp" in shared:

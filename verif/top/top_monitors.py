@@ -71,7 +71,7 @@ class DramWriteMonitor(uvm_monitor):
         d = cocotb.top
         while True:
             await until_high(d.m_axi_wvalid)
-            if d.m_axi_wready.value == 1:
+            if d.m_axi_wready.value == 1 and d.rst_n.value == 1:          # nothing counts during reset
                 data, strb, last = int(d.m_axi_wdata.value), int(d.m_axi_wstrb.value), d.m_axi_wlast.value == 1
                 epoch = self.epoch
                 while not self.bursts and epoch == self.epoch:   # W may lead AW: wait for the address
@@ -102,6 +102,6 @@ class DramWriteMonitor(uvm_monitor):
         d = cocotb.top
         while True:
             await until_high(d.m_axi_awvalid)
-            if d.m_axi_awready.value == 1:
+            if d.m_axi_awready.value == 1 and d.rst_n.value == 1:
                 self.bursts.append(int(d.m_axi_awaddr.value))
             await RisingEdge(d.clk)
