@@ -92,11 +92,11 @@ module axi_master #(
     // Transfers whose data is still returning, per client, in order (AXI keeps one ID's data in order): their
     // lengths mark each transfer's last beat. A client may start a new transfer as soon as the previous one's
     // bursts are all requested, so one client can keep many reads in flight.
-    localparam integer XQ = 16;
+    localparam integer XQ = 64;
     reg  [15:0] xq_len [0:2*XQ-1];     // client c's queue at [c*XQ +: XQ]
-    reg  [3:0]  xq_wr  [0:1];
-    reg  [3:0]  xq_rd  [0:1];
-    reg  [4:0]  xq_n   [0:1];
+    reg  [5:0]  xq_wr  [0:1];
+    reg  [5:0]  xq_rd  [0:1];
+    reg  [6:0]  xq_n   [0:1];
     reg  [15:0] x_beat [0:1];          // beats received of the client's oldest transfer
     reg  [OW-1:0] outstanding;
     reg         last_grant;
@@ -115,11 +115,11 @@ module axi_master #(
     wire [16:0] g_beats = burst_beats(r_addr[gc[0]][11:0], r_left[gc[0]]);
     wire        r_fire  = m_axi_rvalid && m_axi_rready;
 
-    assign rq_ready = {r_left[1] == 16'd0 && xq_n[1] != XQ[4:0], r_left[0] == 16'd0 && xq_n[0] != XQ[4:0]};
+    assign rq_ready = {r_left[1] == 16'd0 && xq_n[1] != XQ[6:0], r_left[0] == 16'd0 && xq_n[0] != XQ[6:0]};
     wire        r_fire0 = r_fire && m_axi_rid == 2'd0;
     wire        r_fire1 = r_fire && m_axi_rid == 2'd1;
-    wire [1:0]  x_last  = {x_beat[1] + 16'd1 == xq_len[XQ + {28'd0, xq_rd[1]}],
-                           x_beat[0] + 16'd1 == xq_len[{28'd0, xq_rd[0]}]};
+    wire [1:0]  x_last  = {x_beat[1] + 16'd1 == xq_len[XQ + {26'd0, xq_rd[1]}],
+                           x_beat[0] + 16'd1 == xq_len[{26'd0, xq_rd[0]}]};
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -128,8 +128,8 @@ module axi_master #(
             last_grant    <= 1'b1;
             r_left[0] <= 16'd0;
             r_left[1] <= 16'd0;
-            xq_wr[0] <= 4'd0; xq_rd[0] <= 4'd0; xq_n[0] <= 5'd0; x_beat[0] <= 16'd0;
-            xq_wr[1] <= 4'd0; xq_rd[1] <= 4'd0; xq_n[1] <= 5'd0; x_beat[1] <= 16'd0;
+            xq_wr[0] <= 6'd0; xq_rd[0] <= 6'd0; xq_n[0] <= 7'd0; x_beat[0] <= 16'd0;
+            xq_wr[1] <= 6'd0; xq_rd[1] <= 6'd0; xq_n[1] <= 7'd0; x_beat[1] <= 16'd0;
         end else begin
             // Counted when issued (not at the handshake), so the burst waiting on ARREADY counts too.
             if (issue && !(r_fire && m_axi_rlast)) outstanding <= outstanding + 1'b1;
@@ -154,23 +154,23 @@ module axi_master #(
                 r_left[1] <= rq_beats[31:16];
             end
             if (rq_valid[0] && rq_ready[0]) begin
-                xq_len[{28'd0, xq_wr[0]}] <= rq_beats[15:0];
-                xq_wr[0] <= xq_wr[0] + 4'd1;
+                xq_len[{26'd0, xq_wr[0]}] <= rq_beats[15:0];
+                xq_wr[0] <= xq_wr[0] + 6'd1;
             end
             if (rq_valid[1] && rq_ready[1]) begin
-                xq_len[XQ + {28'd0, xq_wr[1]}] <= rq_beats[31:16];
-                xq_wr[1] <= xq_wr[1] + 4'd1;
+                xq_len[XQ + {26'd0, xq_wr[1]}] <= rq_beats[31:16];
+                xq_wr[1] <= xq_wr[1] + 6'd1;
             end
             if (r_fire0) begin
                 x_beat[0] <= x_last[0] ? 16'd0 : x_beat[0] + 16'd1;
-                if (x_last[0]) xq_rd[0] <= xq_rd[0] + 4'd1;
+                if (x_last[0]) xq_rd[0] <= xq_rd[0] + 6'd1;
             end
             if (r_fire1) begin
                 x_beat[1] <= x_last[1] ? 16'd0 : x_beat[1] + 16'd1;
-                if (x_last[1]) xq_rd[1] <= xq_rd[1] + 4'd1;
+                if (x_last[1]) xq_rd[1] <= xq_rd[1] + 6'd1;
             end
-            xq_n[0] <= xq_n[0] + {4'd0, rq_valid[0] && rq_ready[0]} - {4'd0, r_fire0 && x_last[0]};
-            xq_n[1] <= xq_n[1] + {4'd0, rq_valid[1] && rq_ready[1]} - {4'd0, r_fire1 && x_last[1]};
+            xq_n[0] <= xq_n[0] + {6'd0, rq_valid[0] && rq_ready[0]} - {6'd0, r_fire0 && x_last[0]};
+            xq_n[1] <= xq_n[1] + {6'd0, rq_valid[1] && rq_ready[1]} - {6'd0, r_fire1 && x_last[1]};
         end
     end
 

@@ -52,6 +52,8 @@ class AccWriteMonitor(uvm_monitor):
                 # the array's row was accepted at this edge; the accumulator's stage 1 writes it now
                 await RisingEdge(top.clk)
                 await ReadOnly()
+                if top.rst_n.value != 1:                 # reset cut the row short: it is nobody's result
+                    break
                 vals = unpack_signed(int(s1_new.value), n, 32) if s1_valid.value == 1 else None
                 self.ap.write(AccRowWrite(pending, None if vals is None else np.array(vals, np.int64), cycle()))
                 pending = int(row.value) if valid.value == 1 else None
