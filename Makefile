@@ -20,7 +20,7 @@ SIM ?=
 REPEAT ?=
 RERUN ?=
 DRY_RUN ?=
-COVERAGE ?=
+CODE_COVERAGE ?=
 REGRESS_FLAGS ?=
 WAVES ?= 0
 
@@ -29,7 +29,7 @@ WAVES ?= 0
 help:
 	@echo "npu8 make targets"
 	@echo "  make regress [SUITE=smoke|nightly|blocks|top|golden_smoke] [SIM=…] [SEEDS=N] [JOBS=2] [RERUN=failed] [DRY_RUN=1]"
-	@echo "                           [COVERAGE=1]  the regression (main job); COVERAGE=1 adds Verilator code coverage"
+	@echo "                           [CODE_COVERAGE=1]  the regression (main job); CODE_COVERAGE=1 adds Verilator code coverage"
 	@echo "  make regress TEST=random_program SEED=k   one golden case, verbose, with its listing"
 	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [TEST=…]   open (or locate) the waves of that run, with a saved view"
 	@echo "  make test                 the test suite (what CI runs)"
@@ -66,7 +66,7 @@ ifneq ($(SEED),)
 else
 	$(VPY) -m regressions.regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress/$(SUITE) \
 	  $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(RERUN),--rerun $(RERUN)) \
-	  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
+	  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(CODE_COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
 endif
 
 sim: setup

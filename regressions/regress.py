@@ -192,7 +192,7 @@ def run_rtl(r: dict, out: Path, build_errors: dict) -> dict:
            "--test", r["cls"], "--out", str(rdir)]
     cmd += [a for k, v in sorted(r["params"].items()) for a in ("-P", f"{k}={v}")]
     cmd += [a for d in r["defines"] for a in ("--define", d)]
-    env = {**os.environ, "NPU8_REPEAT": str(r["repeat"]), "PYTHONPATH": str(ROOT)}
+    env = child_env(r)
     t0 = time.time()
     with log.open("w") as f:
         p = subprocess.Popen(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -229,6 +229,12 @@ def run_rtl(r: dict, out: Path, build_errors: dict) -> dict:
     if summary:
         row.update(summary)
     return row
+
+
+def child_env(r: dict) -> dict:
+    # COVERAGE (make's knob would leak it) makes cocotb measure Python coverage: never pass it on
+    env = {k: v for k, v in os.environ.items() if k != "COVERAGE"}
+    return {**env, "NPU8_REPEAT": str(r["repeat"]), "PYTHONPATH": str(ROOT)}
 
 
 def _stop(p: subprocess.Popen):
@@ -286,7 +292,7 @@ def rerun_with_waves(row: dict) -> None:
            "--test", row["cls"], "--out", str(wdir), "--waves"]
     cmd += [a for k, v in sorted(row["params"].items()) for a in ("-P", f"{k}={v}")]
     cmd += [a for d in row["defines"] for a in ("--define", d)]
-    env = {**os.environ, "NPU8_REPEAT": str(row["repeat"]), "PYTHONPATH": str(ROOT)}
+    env = child_env(row)
     wdir.mkdir(parents=True, exist_ok=True)
     with (wdir / "runner.log").open("w") as f:
         try:

