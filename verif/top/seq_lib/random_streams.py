@@ -33,8 +33,9 @@ class ErrorStreamSeq(LegalStreamSeq):
     max_latency = 16
 
     def items(self):
+        first = int(self.rng.integers(0, len(ERROR_KINDS)))      # short sequences still reach every kind
         for k in range(self.count):
-            kind = ERROR_KINDS[k % len(ERROR_KINDS)]
+            kind = ERROR_KINDS[(first + k) % len(ERROR_KINDS)]
             rp, origin = self.program(k, kind)
             yield self.item(k, rp.dram, rp.inst_base, rp.inst_count, origin)
 
