@@ -125,37 +125,81 @@ def _weight_tile_load(row, addr, rows, lanes, stride, n) -> Instr:
     return isa.make(Op.LOAD, mem=MEM_SP, row=row, y=1, x=rows, len=lanes, addr=addr, xs=stride, pr=n - rows)
 
 
+def _weight_column_loads(row, addr, k_total, lanes, stride, n) -> list[Instr]:
+    """All K rows of one output chunk's weights, tile t at rows row + t*n: the whole tiles as 2-D LOADs (a tile
+    a LOAD row, up to 255 at once: one instruction pays the DRAM latency once), the partial last tile padded."""
+    full, rest = divmod(k_total, n)
+    out = []
+    for t0 in range(0, full, 255):
+        y = min(255, full - t0)
+        out.append(isa.make(Op.LOAD, mem=MEM_SP, row=row + t0 * n, y=y, x=n, len=lanes,
+                            addr=addr + t0 * n * stride, xs=stride, ys=n * stride))
+    if rest:
+        out.append(_weight_tile_load(row + full * n, addr + full * n * stride, rest, lanes, stride, n))
+    return out
+
+
+def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int) -> tuple[int, int, int]:
+    """(weight buffers, accumulator buffers, M block): double buffers when a useful block still fits, so that
+    the next output chunk's weights and bias load, and the last one's STORE drains, while the array works."""
+    n = cfg.n
+    plans = []
+    for wb, ab in ((2, 2), (2, 1), (1, 2), (1, 1)):
+        mb = min(m_total, cfg.acc_rows // ab, 4095, (cfg.sp_rows - wb * kc * n) // kc)
+        if mb >= 1:
+            plans.append((wb, ab, mb))
+            if mb >= min(m_total, 64):
+                return wb, ab, mb
+    if not plans:
+        raise ValueError("GEMM does not fit the scratchpad: K too large for SP_ROWS")
+    return max(plans, key=lambda p: p[2])
+
+
 def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq: Requant) -> Lowered:
-    """Y[M,Nc] = requant((a - za) @ w + bias). Weights of one output chunk stay resident; activations are
-    loaded one M block at a time; every output chunk preloads the folded bias into the accumulator."""
+    """Y[M,Nc] = requant((a - za) @ w + bias). An M block of activations stays resident while every output
+    chunk streams past it: the chunk's weights (double-buffered) and its folded bias (accumulator
+    double-buffered) load while the previous chunk computes, and its STORE drains while the next computes.
+    The next chunk's loads come before this chunk's STORE in program order, so that the STORE, which waits
+    for the chunk's last MATMUL, does not hold them up."""
     n = cfg.n
     m_total, k_total = a.shape
     nc_total = w.shape[1]
     kchunks, nchunks = _chunks(k_total, n), _chunks(nc_total, n)
-    w_rows = len(kchunks) * n
-    mb = min(m_total, cfg.acc_rows, 4095, (cfg.sp_rows - w_rows) // len(kchunks))
-    if mb < 1:
-        raise ValueError("GEMM does not fit the scratchpad: K too large for SP_ROWS")
+    kc = len(kchunks)
+    wb, ab, mb = _gemm_plan(cfg, m_total, kc)
     mblocks = _chunks(m_total, mb)
     img = DramImage(cfg)
     a_addr, w_addr = img.put(a.astype(np.int8)), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.alloc(m_total * nc_total)
-    prog = []
-    for n0, ln in nchunks:
-        prog.append(_config(rq, 0))
+    a_base = wb * kc * n
+    prog = [_config(rq, 0)]
+    step = 0                                  # output chunks so far: picks the buffers
+    for m0, mm in mblocks:
         for t, (k0, kk) in enumerate(kchunks):
-            prog.append(_weight_tile_load(t * n, w_addr + k0 * nc_total + n0, kk, ln, nc_total, n))
-        for m0, mm in mblocks:
-            a_base = w_rows
-            for t, (k0, kk) in enumerate(kchunks):
-                prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
-                                     addr=a_addr + m0 * k_total + k0, xs=k_total))
-            prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=0, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0))
-            for t in range(len(kchunks)):
-                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=t * n, acc_row=0, m=mm))
-            prog.append(isa.make(Op.STORE, quant=1, row=0, y=1, x=mm, len=ln, addr=y_addr + m0 * nc_total + n0,
-                                 xs=nc_total))
+            prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
+                                 addr=a_addr + m0 * k_total + k0, xs=k_total))
+
+        def weights(s, n0, ln):
+            return _weight_column_loads((s % wb) * kc * n, w_addr + n0, k_total, ln, nc_total, n)
+
+        def bias_(s, n0, ln):
+            return [isa.make(Op.LOAD, mem=MEM_ACC, row=(s % ab) * mb, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0)]
+
+        prog += weights(step, *nchunks[0]) + bias_(step, *nchunks[0])
+        for c, (n0, ln) in enumerate(nchunks):
+            s = step + c
+            for t in range(kc):
+                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=(s % wb) * kc * n + t * n,
+                                     acc_row=(s % ab) * mb, m=mm))
+            nxt = nchunks[c + 1] if c + 1 < len(nchunks) else None
+            if nxt:
+                prog += weights(s + 1, *nxt) + (bias_(s + 1, *nxt) if ab == 2 else [])
+            prog.append(isa.make(Op.STORE, quant=1, row=(s % ab) * mb, y=1, x=mm, len=ln,
+                                 addr=y_addr + m0 * nc_total + n0, xs=nc_total))
+            if nxt and ab == 1:               # one accumulator buffer: the bias waits for the STORE
+                prog += bias_(s + 1, *nxt)
+        step += len(nchunks)
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))
 
@@ -171,10 +215,45 @@ def _valid_range(count: int, stride: int, offset: int, size: int) -> tuple[int, 
     return lo, hi
 
 
+# Rough costs the conv lowering plans with (cycles; the RTL's, docs/architecture.md): a LOAD pays the DRAM
+# latency once, then its element reads stream with READS_IN_FLIGHT outstanding; a MATMUL costs m + N.
+DRAM_LATENCY, READS_IN_FLIGHT = 110, 64
+
+
+def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int) -> tuple[int, int, int]:
+    """(output chunks per pass g, output rows per block, accumulator buffers). A block's input window of each
+    tap is loaded once and multiplied by the weights of g output chunks, so larger g means fewer loads per
+    MAC; the block's g accumulator tiles (double-buffered when they fit, so the STOREs drain while the next
+    block computes) and all g chunks' weights bound it. Picks the plan with the fewest estimated cycles."""
+    n = cfg.n
+    best = None
+    for g in range(1, nc + 1):
+        for ab in (2, 1):
+            rows = min(oh, 255, 4095 // ow, cfg.acc_rows // (ab * g * ow),
+                       (cfg.sp_rows - taps * g * n) // (2 * ow))
+            if rows < 1:
+                continue
+            m = rows * ow
+            load = DRAM_LATENCY + m * DRAM_LATENCY / READS_IN_FLIGHT
+            per_tap = max(load, g * (m + n))
+            blocks = -(-oh // rows)
+            passes = -(-nc // g)
+            store = 0 if ab == 2 else 4 * g * m      # a single buffer: the STOREs do not overlap
+            cost = passes * blocks * (taps * per_tap + store)
+            if best is None or cost < best[0]:
+                best = (cost, g, rows, ab)
+    if best is None:
+        raise ValueError("convolution does not fit the scratchpad/accumulator at this N")
+    return best[1], best[2], best[3]
+
+
 def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq: Requant,
                  stride: int = 1, pad: int = 0) -> Lowered:
     """Y[OH,OW,Cout] = requant(conv(x - za, w) + bias), NHWC/HWIO, without im2col on the host: each kernel tap
-    of each input-channel chunk is one padded, strided LOAD of the input window, then one MATMUL."""
+    of each input-channel chunk is one padded, strided LOAD of the input window, then one MATMUL per output
+    chunk of the pass (the window is loaded once for all of them). Windows alternate between two buffers so
+    that the next tap's load runs while this one computes; a pass's weights load tap by tap just before the
+    first block needs them."""
     n = cfg.n
     h, wd, cin = x.shape
     kh, kw, _, cout = w.shape
@@ -183,37 +262,61 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
     cchunks, nchunks = _chunks(cin, n), _chunks(cout, n)
     taps = [(i, j, c0, cc) for i in range(kh) for j in range(kw) for c0, cc in cchunks]
-    w_rows = len(taps) * n
-    rows_per_block = min(oh, 255, cfg.acc_rows // ow, 4095 // ow, (cfg.sp_rows - w_rows) // ow)
-    if rows_per_block < 1:
-        raise ValueError("convolution does not fit the scratchpad/accumulator at this N")
+    g, rows_per_block, ab = _conv_plan(cfg, oh, ow, len(taps), len(nchunks))
+    w_rows = len(taps) * g * n
+    m_max = rows_per_block * ow
     oblocks = _chunks(oh, rows_per_block)
     img = DramImage(cfg)
     x_addr, w_addr = img.put(x.astype(np.int8)), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w.reshape(-1, cout), bias, za))
     y_addr = img.alloc(oh * ow * cout)
     prog = []
-    for n0, ln in nchunks:
-        prog.append(_config(rq, 0))
-        for t, (i, j, c0, cc) in enumerate(taps):
-            prog.append(_weight_tile_load(t * n, w_addr + ((i * kw + j) * cin + c0) * cout + n0, cc, ln, cout, n))
-        prog.append(_config(rq, za))
-        for o0, orows in oblocks:
+    pad_value = [None]
+
+    def config(value):                        # LOAD pads take CONFIG's pad value: 0 for weights, za for windows
+        if pad_value[0] != value:
+            prog.append(_config(rq, value))
+            pad_value[0] = value
+
+    def weight_loads(t, group):
+        i, j, c0, cc = taps[t]
+        tap_addr = w_addr + ((i * kw + j) * cin + c0) * cout
+        row = t * g * n
+        if all(ln == n for _, ln in group):   # the tap's tiles of the whole pass: one 2-D LOAD
+            return [isa.make(Op.LOAD, mem=MEM_SP, row=row, y=len(group), x=cc, len=n, addr=tap_addr + group[0][0],
+                             xs=cout, ys=n, pr=n - cc)]
+        return [_weight_tile_load(row + q * n, tap_addr + n0, cc, ln, cout, n) for q, (n0, ln) in enumerate(group)]
+
+    step = 0
+    for p0 in range(0, len(nchunks), g):
+        group = nchunks[p0:p0 + g]
+        for b, (o0, orows) in enumerate(oblocks):
             m = orows * ow
-            prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=0, y=1, x=m, len=ln, addr=b_addr + 4 * n0, xs=0))
+            acc0 = (step % ab) * g * m_max
+            for q, (n0, ln) in enumerate(group):
+                prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=acc0 + q * m, y=1, x=m, len=ln,
+                                     addr=b_addr + 4 * n0, xs=0))
             for t, (i, j, c0, cc) in enumerate(taps):
-                a_row = w_rows + (t % 2) * m   # two activation buffers: the next tap's load need not wait
+                if b == 0:
+                    config(0)
+                    prog += weight_loads(t, group)
+                a_row = w_rows + (t % 2) * m_max
                 ylo, yhi = _valid_range(orows, stride, o0 * stride + i - pad, h)
                 xlo, xhi = _valid_range(ow, stride, j - pad, wd)
                 if yhi == ylo or xhi == xlo:   # the whole window lies in the padding
                     prog.append(isa.make(Op.PAD, mem=MEM_SP, row=a_row, count=m, value=za))
                 else:
+                    config(za)
                     ih0, iw0 = (o0 + ylo) * stride + i - pad, xlo * stride + j - pad
                     prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_row, y=yhi - ylo, x=xhi - xlo, len=cc,
                                          addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=stride * cin,
                                          ys=stride * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
-                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=t * n, acc_row=0, m=m))
-            prog.append(isa.make(Op.STORE, quant=1, row=0, y=orows, x=ow, len=ln,
-                                 addr=y_addr + o0 * ow * cout + n0, xs=cout, ys=ow * cout))
+                for q in range(len(group)):
+                    prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=(t * g + q) * n,
+                                         acc_row=acc0 + q * m, m=m))
+            for q, (n0, ln) in enumerate(group):
+                prog.append(isa.make(Op.STORE, quant=1, row=acc0 + q * m, y=orows, x=ow, len=ln,
+                                     addr=y_addr + o0 * ow * cout + n0, xs=cout, ys=ow * cout))
+            step += 1
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (oh, ow, cout))

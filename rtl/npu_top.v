@@ -142,7 +142,7 @@ module npu_top #(
     // The array's results cannot wait: compute owns the accumulator write port whenever it has one.
     wire acc_w_ready, acc_w_rsp_valid, acc_w_rsp_err, acc_r_rsp_err;
     assign l_acc_ready = acc_w_ready && !c_acc_valid;
-    accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1)) u_acc (
+    accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1), .DEDICATED_READ(1)) u_acc (
         .clk(clk), .rst_n(rst_n),
         .w_valid(c_acc_valid || l_acc_valid), .w_ready(acc_w_ready), .w_acc(c_acc_valid && c_acc_acc),
         .w_row(c_acc_valid ? c_acc_row : l_acc_row), .w_lane_en({N{1'b1}}),

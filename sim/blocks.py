@@ -31,7 +31,7 @@ BLOCKS = {b.name: b for b in [
     Block("scratchpad", "scratchpad", ("sram",), "verif.sram.scratchpad_tests", {"N": 8, "ROWS": 64, "NB": 4},
           ("ScratchpadRandomTest", "ScratchpadConflictTest", "ScratchpadRangeTest")),
     Block("accumulator", "accumulator", ("sram",), "verif.sram.accumulator_tests",
-          {"N": 8, "ROWS": 64, "WRITE_PRIORITY": 0},
+          {"N": 8, "ROWS": 64, "WRITE_PRIORITY": 0, "DEDICATED_READ": 0},
           ("AccumulatorRandomTest", "AccumulatorChainTest", "AccumulatorRangeTest")),
     Block("axi_master", "tb_axi_master", ("interconnect",), "verif.interconnect.interconnect_tests",
           {"DW": 128, "MAX_OUT": 4}, ("AxiRandomTest", "AxiBackpressureTest", "AxiContentionTest", "AxiErrorTest"),

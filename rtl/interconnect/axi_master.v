@@ -182,8 +182,12 @@ module axi_master #(
     assign rd_err   = m_axi_rresp[1];
     assign rd_last  = x_last & rd_valid;   // (no transfer queued: the lengths are undefined)
 
-    // ---- write: AW of a burst, then its W beats; B answers counted ---------------------------------------
-    localparam [1:0] W_IDLE = 2'd0, W_ADDR = 2'd1, W_DATA = 2'd2, W_RESP = 2'd3;
+    // ---- write: AW of a burst, then its W beats; transfers posted, B answers matched in order -------------
+    // The client may start its next transfer as soon as this one's beats are out: the B answers come back in
+    // AW order (one ID), and a queue of "last burst of its transfer" flags turns them into one wr_done per
+    // transfer, in order, with wr_err when any of its bursts failed.
+    localparam [1:0] W_IDLE = 2'd0, W_ADDR = 2'd1, W_DATA = 2'd2;
+    localparam integer BQ = 64;        // bursts awaiting B (the memory and the checker keep 64 per ID)
     reg  [1:0]  w_state;
     reg  [31:0] w_addr;
     reg  [15:0] w_left;                // beats not yet given an AW
@@ -193,11 +197,15 @@ module axi_master #(
     reg             wbuf_valid;
     reg  [DW-1:0]   wbuf_data;
     reg  [DW/8-1:0] wbuf_strb;
-    reg  [16:0] b_pending;
-    reg         b_err;
+    reg  [BQ-1:0]   bq_last;           // per burst awaiting B: the last of its transfer
+    reg  [5:0]      bq_wr, bq_rd;
+    reg  [6:0]      bq_n;
+    reg             x_err;             // an error among the current transfer's answered bursts
     wire [16:0] w_beats = burst_beats(w_addr[11:0], w_left);
     wire        w_fire  = m_axi_wvalid && m_axi_wready;
     wire        b_fire  = m_axi_bvalid && m_axi_bready;
+    wire        aw_new  = w_state == W_ADDR && !m_axi_awvalid && bq_n != BQ[6:0];
+    wire        b_last  = bq_last[bq_rd];
 
     assign wq_ready     = w_state == W_IDLE;
     assign wd_ready     = w_state == W_DATA && w_take != 5'd0 && (!wbuf_valid || w_fire);
@@ -220,11 +228,11 @@ module axi_master #(
         if (!rst_n) begin
             w_state       <= W_IDLE;
             m_axi_awvalid <= 1'b0;
-            b_pending     <= 17'd0;
-            b_err         <= 1'b0;
             wr_done       <= 1'b0;
             wr_err        <= 1'b0;
             wbuf_valid    <= 1'b0;
+            bq_wr <= 6'd0; bq_rd <= 6'd0; bq_n <= 7'd0;
+            x_err <= 1'b0;
         end else begin
             wr_done <= 1'b0;
             if (take) begin
@@ -235,16 +243,26 @@ module axi_master #(
             end else if (w_fire) begin
                 wbuf_valid <= 1'b0;
             end
-            b_pending <= b_pending + ((m_axi_awvalid && m_axi_awready) ? 17'd1 : 17'd0) - (b_fire ? 17'd1 : 17'd0);
-            if (b_fire && m_axi_bresp[1]) b_err <= 1'b1;
+            if (aw_new) begin
+                bq_last[bq_wr] <= w_left == w_beats[15:0];
+                bq_wr <= bq_wr + 6'd1;
+            end
+            if (b_fire) begin
+                bq_rd <= bq_rd + 6'd1;
+                if (b_last) begin
+                    wr_done <= 1'b1;
+                    wr_err  <= x_err || m_axi_bresp[1];
+                    x_err   <= 1'b0;
+                end else if (m_axi_bresp[1]) x_err <= 1'b1;
+            end
+            bq_n <= bq_n + {6'd0, aw_new} - {6'd0, b_fire};
             case (w_state)
                 W_IDLE: if (wq_valid) begin
                     w_addr  <= wq_addr;
                     w_left  <= wq_beats;
-                    b_err   <= 1'b0;
                     w_state <= W_ADDR;
                 end
-                W_ADDR: if (!m_axi_awvalid) begin
+                W_ADDR: if (aw_new) begin
                     m_axi_awvalid <= 1'b1;
                     m_axi_awaddr  <= w_addr;
                     m_axi_awlen   <= w_beats[7:0] - 8'd1;
@@ -252,18 +270,13 @@ module axi_master #(
                     w_take        <= w_beats[4:0];
                     w_left        <= w_left - w_beats[15:0];
                     w_addr        <= w_addr + ({15'd0, w_beats} << SHIFT);
-                end else if (m_axi_awready) begin
+                end else if (m_axi_awvalid && m_axi_awready) begin
                     m_axi_awvalid <= 1'b0;
                     w_state       <= W_DATA;
                 end
-                W_DATA: if (w_fire) begin
+                default: if (w_fire) begin   // W_DATA
                     w_burst <= w_burst - 5'd1;
-                    if (w_burst == 5'd1) w_state <= (w_left == 16'd0) ? W_RESP : W_ADDR;
-                end
-                default: if (b_pending == 17'd0 || (b_pending == 17'd1 && b_fire)) begin
-                    wr_done <= 1'b1;
-                    wr_err  <= b_err || (b_fire && m_axi_bresp[1]);
-                    w_state <= W_IDLE;
+                    if (w_burst == 5'd1) w_state <= (w_left == 16'd0) ? W_IDLE : W_ADDR;
                 end
             endcase
         end

@@ -5,12 +5,15 @@
 // (a write accepted in the same cycle as the read is ordered after it).
 // An accumulate and a read both need the RAM's read port: when they meet, a round-robin arbiter picks one, or,
 // with WRITE_PRIORITY = 1, the write always wins (the MAC array's results cannot wait; reads can).
+// With DEDICATED_READ = 1 the read port has a RAM copy of its own (both copies take every write), so reads and
+// accumulates never meet: the store unit can drain one tile while the array accumulates into the next.
 // Every accepted request gets a response one cycle later, with an error flag when the row is out of range.
 `timescale 1ns / 1ps
 module accumulator #(
     parameter integer N              = 8,
     parameter integer ROWS           = 1024,
-    parameter integer WRITE_PRIORITY = 0
+    parameter integer WRITE_PRIORITY = 0,
+    parameter integer DEDICATED_READ = 0
 ) (
     input  wire             clk,
     input  wire             rst_n,
@@ -36,7 +39,7 @@ module accumulator #(
     wire w_oor = {16'd0, w_row} >= ROWS;
     wire r_oor = {16'd0, r_row} >= ROWS;
     wire w_reads = w_valid && w_acc && !w_oor;            // needs the RAM read port
-    wire clash   = w_reads && r_valid && !r_oor;
+    wire clash   = (DEDICATED_READ == 0) && w_reads && r_valid && !r_oor;
     reg  prefer_r;
     assign w_ready = !clash || (WRITE_PRIORITY != 0) || !prefer_r;
     assign r_ready = !clash || ((WRITE_PRIORITY == 0) && prefer_r);
@@ -56,9 +59,10 @@ module accumulator #(
     // read response bookkeeping
     reg [AW-1:0]    r_row_q;
 
-    wire [N*32-1:0] ram_rdata;
-    wire            ram_re = w_reads && w_fire || r_fire && !r_oor;
-    wire [AW-1:0]   ram_raddr = (w_reads && w_fire) ? w_row[AW-1:0] : r_row[AW-1:0];
+    wire [N*32-1:0] ram_rdata;            // the row an accumulate reads (and, when shared, a read)
+    wire [N*32-1:0] rd_rdata;             // the row the read port reads
+    wire            rmw_re = w_reads && w_fire;
+    wire            rd_re  = r_fire && !r_oor;
 
     // old row as of every earlier write: the RAM word, with the lanes of the write it just missed
     function [N*32-1:0] forward(input [N*32-1:0] ram, input hit, input [N-1:0] lanes, input [N*32-1:0] data);
@@ -77,16 +81,29 @@ module accumulator #(
         for (l = 0; l < N; l = l + 1)
             s1_new[l*32 +: 32] = s1_acc ? s1_old[l*32 +: 32] + s1_data[l*32 +: 32] : s1_data[l*32 +: 32];
     end
+    generate
+        if (DEDICATED_READ != 0) begin : g_copy
+            sram_1r1w #(.LANES(N), .LANE_W(32), .DEPTH(ROWS)) u_ram (
+                .clk(clk), .re(rmw_re), .raddr(w_row[AW-1:0]), .rdata(ram_rdata),
+                .we(s1_valid), .waddr(s1_row), .lane_en(s1_lanes), .wdata(s1_new));
+            sram_1r1w #(.LANES(N), .LANE_W(32), .DEPTH(ROWS)) u_ram_rd (
+                .clk(clk), .re(rd_re), .raddr(r_row[AW-1:0]), .rdata(rd_rdata),
+                .we(s1_valid), .waddr(s1_row), .lane_en(s1_lanes), .wdata(s1_new));
+        end else begin : g_shared
+            sram_1r1w #(.LANES(N), .LANE_W(32), .DEPTH(ROWS)) u_ram (
+                .clk(clk), .re(rmw_re || rd_re), .raddr(rmw_re ? w_row[AW-1:0] : r_row[AW-1:0]),
+                .rdata(ram_rdata), .we(s1_valid), .waddr(s1_row), .lane_en(s1_lanes), .wdata(s1_new));
+            assign rd_rdata = ram_rdata;
+        end
+    endgenerate
+
 `ifdef NPU8_FAULT_ACC_NO_FORWARD
     // Injected fault for the scoreboard's self-test: reads lose the forward (stale data after a write).
-    assign r_data = ram_rdata;
+    assign r_data = rd_rdata;
 `else
-    assign r_data = forward(ram_rdata, fw_valid && fw_row == r_row_q, fw_lanes, fw_data);
+    assign r_data = forward(rd_rdata, fw_valid && fw_row == r_row_q, fw_lanes, fw_data);
 `endif
 
-    sram_1r1w #(.LANES(N), .LANE_W(32), .DEPTH(ROWS)) u_ram (
-        .clk(clk), .re(ram_re), .raddr(ram_raddr), .rdata(ram_rdata),
-        .we(s1_valid), .waddr(s1_row), .lane_en(s1_lanes), .wdata(s1_new));
 
     always @(posedge clk) begin
         if (!rst_n) begin

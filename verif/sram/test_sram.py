@@ -12,9 +12,11 @@ def test_scratchpad(sim, n, rows, nb, tmp_path):
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-@pytest.mark.parametrize("n,rows,wp", [(4, 29, 0), (8, 64, 0), (16, 48, 0), (8, 40, 1)])
-def test_accumulator(sim, n, rows, wp, tmp_path):
-    run_and_check("accumulator", sim, seed=n, tmp_path=tmp_path, params={"N": n, "ROWS": rows, "WRITE_PRIORITY": wp})
+@pytest.mark.parametrize("n,rows,wp,dr", [(4, 29, 0, 0), (8, 64, 0, 0), (16, 48, 0, 0), (8, 40, 1, 0), (8, 40, 1, 1)])
+def test_accumulator(sim, n, rows, wp, dr, tmp_path):
+    """dr: DEDICATED_READ, the read port's own RAM copy (npu_top's configuration)."""
+    run_and_check("accumulator", sim, seed=n, tmp_path=tmp_path,
+                  params={"N": n, "ROWS": rows, "WRITE_PRIORITY": wp, "DEDICATED_READ": dr})
 
 
 def test_scoreboard_catches_lost_forwarding(tmp_path):

@@ -47,7 +47,7 @@ module tb_store #(
     wire [127:0]    rd_data;
     wire            rd_err;
 
-    accumulator #(.N(N), .ROWS(ROWS), .WRITE_PRIORITY(1)) u_acc (
+    accumulator #(.N(N), .ROWS(ROWS), .WRITE_PRIORITY(1), .DEDICATED_READ(1)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(w_valid), .w_ready(w_ready), .w_acc(1'b0), .w_row(w_row),
         .w_lane_en({N{1'b1}}), .w_data(w_data), .w_rsp_valid(w_rsp_valid), .w_rsp_err(w_rsp_err),
         .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid), .r_rsp_err(r_rsp_err),
