@@ -139,6 +139,11 @@ def _weight_column_loads(row, addr, k_total, lanes, stride, n) -> list[Instr]:
     return out
 
 
+# _ACC_BANKS: the accumulator is two banks, rows [0, ACC_ROWS/2) and the rest, each with its own write port
+# (rtl/sram/accumulator_banks.v). Double buffers are put one in each, so that a bias loads into one while the
+# array accumulates into the other; in one bank the load would only get the cycles the array leaves free.
+
+
 def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int) -> tuple[int, int, int]:
     """(weight buffers, accumulator buffers, M block): double buffers when a useful block still fits, so that
     the next output chunk's weights and bias load, and the last one's STORE drains, while the array works."""
@@ -173,33 +178,47 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.alloc(m_total * nc_total)
     a_base = wb * kc * n
+    acc_half = -(-cfg.acc_rows // 2) if ab == 2 else 0   # the accumulator banks: see _ACC_BANKS
     prog = [_config(rq, 0)]
     step = 0                                  # output chunks so far: picks the buffers
+    pending: list[Instr] = []                 # the last chunk's STORE, when it goes in after the next MATMUL
     for m0, mm in mblocks:
-        for t, (k0, kk) in enumerate(kchunks):
-            prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
-                                 addr=a_addr + m0 * k_total + k0, xs=k_total))
-
         def weights(s, n0, ln):
             return _weight_column_loads((s % wb) * kc * n, w_addr + n0, k_total, ln, nc_total, n)
 
         def bias_(s, n0, ln):
-            return [isa.make(Op.LOAD, mem=MEM_ACC, row=(s % ab) * mb, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0)]
+            return [isa.make(Op.LOAD, mem=MEM_ACC, row=(s % ab) * acc_half, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0)]
 
-        prog += weights(step, *nchunks[0]) + bias_(step, *nchunks[0])
+        # The first chunk's bias and weights first, then each activation chunk just before the first MATMUL
+        # that reads it. The controller issues in order and an instruction waiting on a hazard holds up all
+        # behind it, so with double buffers the next chunk's bias and weights go in halfway through this
+        # chunk's MATMULs (they then load while the second half computes) and this chunk's STORE goes in
+        # after the next chunk's first MATMUL (it waits for this chunk's last while the array keeps busy).
+        piped = wb == 2 and ab == 2
+        prog += bias_(step, *nchunks[0]) + weights(step, *nchunks[0])
         for c, (n0, ln) in enumerate(nchunks):
             s = step + c
-            for t in range(kc):
-                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=(s % wb) * kc * n + t * n,
-                                     acc_row=(s % ab) * mb, m=mm))
             nxt = nchunks[c + 1] if c + 1 < len(nchunks) else None
-            if nxt:
-                prog += weights(s + 1, *nxt) + (bias_(s + 1, *nxt) if ab == 2 else [])
-            prog.append(isa.make(Op.STORE, quant=1, row=(s % ab) * mb, y=1, x=mm, len=ln,
-                                 addr=y_addr + m0 * nc_total + n0, xs=nc_total))
-            if nxt and ab == 1:               # one accumulator buffer: the bias waits for the STORE
-                prog += bias_(s + 1, *nxt)
+            for t, (k0, kk) in enumerate(kchunks):
+                if c == 0:
+                    prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
+                                         addr=a_addr + m0 * k_total + k0, xs=k_total))
+                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=(s % wb) * kc * n + t * n,
+                                     acc_row=(s % ab) * acc_half, m=mm))
+                if piped and t == 0 and pending:
+                    prog.append(pending.pop())
+                if piped and t == kc // 2 and nxt:
+                    prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
+            store = isa.make(Op.STORE, quant=1, row=(s % ab) * acc_half, y=1, x=mm, len=ln,
+                             addr=y_addr + m0 * nc_total + n0, xs=nc_total)
+            if piped:
+                pending.append(store)
+            else:                              # one buffer of either kind: strictly one chunk after another
+                prog.append(store)
+                if nxt:
+                    prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
         step += len(nchunks)
+    prog += pending
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))
 
@@ -292,7 +311,7 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
         group = nchunks[p0:p0 + g]
         for b, (o0, orows) in enumerate(oblocks):
             m = orows * ow
-            acc0 = (step % ab) * g * m_max
+            acc0 = (step % ab) * -(-cfg.acc_rows // 2)   # one accumulator bank each: see _ACC_BANKS
             for q, (n0, ln) in enumerate(group):
                 prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=acc0 + q * m, y=1, x=m, len=ln,
                                      addr=b_addr + 4 * n0, xs=0))

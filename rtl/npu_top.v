@@ -139,14 +139,15 @@ module npu_top #(
         .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(c_sp_rsp_valid), .p1_rsp_err(c_sp_rsp_err), .p1_rdata(c_sp_rdata),
         .conflicts(conflicts));
 
-    // The array's results cannot wait: compute owns the accumulator write port whenever it has one.
-    wire acc_w_ready, acc_w_rsp_valid, acc_w_rsp_err, acc_r_rsp_err;
-    assign l_acc_ready = acc_w_ready && !c_acc_valid;
-    accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1), .DEDICATED_READ(1)) u_acc (
+    // The array's results cannot wait: they own their accumulator bank's write port whenever they have one; a
+    // load-unit preload (a bias) into the other bank goes on at the same time (double-buffered accumulator).
+    wire            acc_r_rsp_err, acc_wb_valid;
+    wire [N*32-1:0] acc_wb_data;
+    accumulator_banks #(.N(N), .ROWS(ACC_ROWS)) u_acc (
         .clk(clk), .rst_n(rst_n),
-        .w_valid(c_acc_valid || l_acc_valid), .w_ready(acc_w_ready), .w_acc(c_acc_valid && c_acc_acc),
-        .w_row(c_acc_valid ? c_acc_row : l_acc_row), .w_lane_en({N{1'b1}}),
-        .w_data(c_acc_valid ? c_acc_data : l_acc_wdata), .w_rsp_valid(acc_w_rsp_valid), .w_rsp_err(acc_w_rsp_err),
+        .a_valid(c_acc_valid), .a_acc(c_acc_acc), .a_row(c_acc_row), .a_data(c_acc_data),
+        .a_wb_valid(acc_wb_valid), .a_wb_data(acc_wb_data),
+        .b_valid(l_acc_valid), .b_ready(l_acc_ready), .b_row(l_acc_row), .b_data(l_acc_wdata),
         .r_valid(s_r_valid), .r_ready(s_r_ready), .r_row(s_r_row), .r_rsp_valid(s_r_rsp_valid),
         .r_rsp_err(acc_r_rsp_err), .r_data(s_r_data));
 
@@ -174,6 +175,6 @@ module npu_top #(
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, c_sp_rsp_err, conflicts, array_busy, shadow_full,
-                    acc_w_rsp_valid, acc_w_rsp_err, acc_r_rsp_err, f_rq_ready};
+                    acc_wb_valid, acc_wb_data, acc_r_rsp_err, f_rq_ready};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -26,6 +26,8 @@ module accumulator #(
     input  wire [N*32-1:0]  w_data,
     output reg              w_rsp_valid,
     output reg              w_rsp_err,
+    output wire             w_wb_valid,     // write-back: the row a write stores, the cycle after it is accepted
+    output wire [N*32-1:0]  w_wb_data,
     // read port
     input  wire             r_valid,
     output wire             r_ready,
@@ -96,6 +98,9 @@ module accumulator #(
             assign rd_rdata = ram_rdata;
         end
     endgenerate
+
+    assign w_wb_valid = s1_valid;
+    assign w_wb_data  = s1_new;
 
 `ifdef NPU8_FAULT_ACC_NO_FORWARD
     // Injected fault for the scoreboard's self-test: reads lose the forward (stale data after a write).

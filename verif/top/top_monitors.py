@@ -44,7 +44,7 @@ class AccWriteMonitor(uvm_monitor):
         top = cocotb.top
         npu, n = top.u_npu, context.param("N")
         valid, row = npu.c_acc_valid, npu.c_acc_row
-        s1_valid, s1_new = npu.u_acc.s1_valid, npu.u_acc.s1_new
+        s1_valid, s1_new = npu.u_acc.a_wb_valid, npu.u_acc.a_wb_data
         while True:
             await until_high(valid)
             pending = int(row.value)
