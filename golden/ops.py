@@ -236,7 +236,7 @@ def _valid_range(count: int, stride: int, offset: int, size: int) -> tuple[int, 
 
 # Rough costs the conv lowering plans with (cycles; the RTL's, docs/architecture.md): a LOAD pays the DRAM
 # latency once, then its element reads stream with READS_IN_FLIGHT outstanding; a MATMUL costs m + N.
-DRAM_LATENCY, READS_IN_FLIGHT = 110, 64
+DRAM_LATENCY, READS_IN_FLIGHT = 150, 128   # the bench's 100-cycle DRAM, as the load unit sees it
 
 
 def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int) -> tuple[int, int, int]:
@@ -306,36 +306,53 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
                              xs=cout, ys=n, pr=n - cc)]
         return [_weight_tile_load(row + q * n, tap_addr + n0, cc, ln, cout, n) for q, (n0, ln) in enumerate(group)]
 
-    step = 0
-    for p0 in range(0, len(nchunks), g):
+    # With two accumulator buffers the blocks are software-pipelined as in lower_gemm: the next block's bias
+    # goes in halfway through this block's taps, this block's STOREs after the next block's first tap.
+    piped = ab == 2
+    blocks = [(p0, b, o0, orows) for p0 in range(0, len(nchunks), g) for b, (o0, orows) in enumerate(oblocks)]
+
+    def bias_loads(step):
+        p0, _, _, orows = blocks[step]
+        acc0 = (step % ab) * -(-cfg.acc_rows // 2)   # one accumulator bank each: see _ACC_BANKS
+        return [isa.make(Op.LOAD, mem=MEM_ACC, row=acc0 + q * orows * ow, y=1, x=orows * ow, len=ln,
+                         addr=b_addr + 4 * n0, xs=0) for q, (n0, ln) in enumerate(nchunks[p0:p0 + g])]
+
+    pending: list[Instr] = []
+    for step, (p0, b, o0, orows) in enumerate(blocks):
         group = nchunks[p0:p0 + g]
-        for b, (o0, orows) in enumerate(oblocks):
-            m = orows * ow
-            acc0 = (step % ab) * -(-cfg.acc_rows // 2)   # one accumulator bank each: see _ACC_BANKS
-            for q, (n0, ln) in enumerate(group):
-                prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=acc0 + q * m, y=1, x=m, len=ln,
-                                     addr=b_addr + 4 * n0, xs=0))
-            for t, (i, j, c0, cc) in enumerate(taps):
-                if b == 0:
-                    config(0)
-                    prog += weight_loads(t, group)
-                a_row = w_rows + (t % 2) * m_max
-                ylo, yhi = _valid_range(orows, stride, o0 * stride + i - pad, h)
-                xlo, xhi = _valid_range(ow, stride, j - pad, wd)
-                if yhi == ylo or xhi == xlo:   # the whole window lies in the padding
-                    prog.append(isa.make(Op.PAD, mem=MEM_SP, row=a_row, count=m, value=za))
-                else:
-                    config(za)
-                    ih0, iw0 = (o0 + ylo) * stride + i - pad, xlo * stride + j - pad
-                    prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_row, y=yhi - ylo, x=xhi - xlo, len=cc,
-                                         addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=stride * cin,
-                                         ys=stride * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
-                for q in range(len(group)):
-                    prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=(t * g + q) * n,
-                                         acc_row=acc0 + q * m, m=m))
-            for q, (n0, ln) in enumerate(group):
-                prog.append(isa.make(Op.STORE, quant=1, row=acc0 + q * m, y=orows, x=ow, len=ln,
-                                     addr=y_addr + o0 * ow * cout + n0, xs=cout, ys=ow * cout))
-            step += 1
+        m = orows * ow
+        acc0 = (step % ab) * -(-cfg.acc_rows // 2)
+        if step == 0 or not piped:
+            prog += bias_loads(step)
+        for t, (i, j, c0, cc) in enumerate(taps):
+            if b == 0:
+                config(0)
+                prog += weight_loads(t, group)
+            a_row = w_rows + (t % 2) * m_max
+            ylo, yhi = _valid_range(orows, stride, o0 * stride + i - pad, h)
+            xlo, xhi = _valid_range(ow, stride, j - pad, wd)
+            if yhi == ylo or xhi == xlo:   # the whole window lies in the padding
+                prog.append(isa.make(Op.PAD, mem=MEM_SP, row=a_row, count=m, value=za))
+            else:
+                config(za)
+                ih0, iw0 = (o0 + ylo) * stride + i - pad, xlo * stride + j - pad
+                prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_row, y=yhi - ylo, x=xhi - xlo, len=cc,
+                                     addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=stride * cin,
+                                     ys=stride * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
+            for q in range(len(group)):
+                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=(t * g + q) * n,
+                                     acc_row=acc0 + q * m, m=m))
+            if piped and t == 0:
+                prog += pending
+                pending = []
+            if piped and t == len(taps) // 2 and step + 1 < len(blocks):
+                prog += bias_loads(step + 1)
+        stores = [isa.make(Op.STORE, quant=1, row=acc0 + q * m, y=orows, x=ow, len=ln,
+                           addr=y_addr + o0 * ow * cout + n0, xs=cout, ys=ow * cout) for q, (n0, ln) in enumerate(group)]
+        if piped:
+            pending = stores
+        else:
+            prog += stores
+    prog += pending
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (oh, ow, cout))

@@ -156,7 +156,7 @@ module npu_top #(
         .a_ready(a_ready), .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data),
         .o_tag(o_tag), .busy(array_busy), .shadow_full(shadow_full));
 
-    axi_master #(.DW(128), .MAX_OUT(64)) u_axi (
+    axi_master #(.DW(128), .MAX_OUT(128)) u_axi (
         .clk(clk), .rst_n(rst_n), .rq_valid({l_rq_valid, f_rq_valid}), .rq_ready(rq_ready),
         .rq_addr({l_rq_addr, f_rq_addr}), .rq_beats({l_rq_beats, f_rq_beats}), .rd_valid(rd_valid),
         .rd_ready({l_rd_ready, f_rd_ready}), .rd_data(rd_data), .rd_last(rd_last), .rd_err(rd_err),

@@ -78,3 +78,23 @@ def test_lowering_refuses_what_does_not_fit():
     cfg = MachineConfig(n=4, sp_rows=16, acc_rows=16, dram_bytes=1 << 16)
     with pytest.raises(ValueError, match="does not fit"):
         lower_gemm(cfg, np.zeros((4, 64), np.int8), np.zeros((64, 4), np.int8), None, 0, RQ)
+
+
+@pytest.mark.parametrize("kind", ["gemm", "conv"])
+def test_double_buffers_alternate_between_accumulator_banks(kind):
+    """With room for two accumulator buffers, consecutive output tiles use different halves of the
+    accumulator (rtl/sram/accumulator_banks.v: a bias then loads into one while the array works on the other),
+    and the program still computes the operator."""
+    rng = np.random.default_rng(5)
+    cfg = MachineConfig(n=8, sp_rows=4096, acc_rows=256, dram_bytes=1 << 20)
+    if kind == "gemm":
+        a, w = rng.integers(-128, 128, (96, 40), dtype=np.int8), rng.integers(-128, 128, (40, 24), dtype=np.int8)
+        low, want = lower_gemm(cfg, a, w, None, 3, RQ), RQ(gemm_acc(a, w, None, 3))
+    else:
+        x, w = rng.integers(-128, 128, (12, 10, 9), dtype=np.int8), rng.integers(-128, 128, (3, 3, 9, 20), dtype=np.int8)
+        low, want = lower_conv2d(cfg, x, w, None, 3, RQ, 1, 1), RQ(conv2d_acc(x, w, None, 3, 1, 1))
+    halves = [int(i.acc_row >= cfg.acc_rows // 2) for i in low.prog if i.op == Op.MATMUL]
+    switches = sum(halves[k] != halves[k + 1] for k in range(len(halves) - 1))
+    assert set(halves) == {0, 1} and switches >= 2, halves     # tile after tile, the halves take turns
+    got, _ = low.run()
+    assert np.array_equal(got, want)

@@ -92,11 +92,11 @@ module axi_master #(
     // Transfers whose data is still returning, per client, in order (AXI keeps one ID's data in order): their
     // lengths mark each transfer's last beat. A client may start a new transfer as soon as the previous one's
     // bursts are all requested, so one client can keep many reads in flight.
-    localparam integer XQ = 64;
+    localparam integer XQ = 128;
     reg  [15:0] xq_len [0:2*XQ-1];     // client c's queue at [c*XQ +: XQ]
-    reg  [5:0]  xq_wr  [0:1];
-    reg  [5:0]  xq_rd  [0:1];
-    reg  [6:0]  xq_n   [0:1];
+    reg  [6:0]  xq_wr  [0:1];
+    reg  [6:0]  xq_rd  [0:1];
+    reg  [7:0]  xq_n   [0:1];
     reg  [15:0] x_beat [0:1];          // beats received of the client's oldest transfer
     reg  [OW-1:0] outstanding;
     reg         last_grant;
@@ -115,11 +115,15 @@ module axi_master #(
     wire [16:0] g_beats = burst_beats(r_addr[gc[0]][11:0], r_left[gc[0]]);
     wire        r_fire  = m_axi_rvalid && m_axi_rready;
 
-    assign rq_ready = {r_left[1] == 16'd0 && xq_n[1] != XQ[6:0], r_left[0] == 16'd0 && xq_n[0] != XQ[6:0]};
+    // A client may hand over its next transfer in the cycle its current one's last burst is issued, so
+    // single-burst transfers (one per element, the load unit's) go out one a cycle.
+    wire [1:0]  r_free  = {r_left[1] == 16'd0 || (issue && gc[0] && g_beats[15:0] == r_left[1]),
+                           r_left[0] == 16'd0 || (issue && !gc[0] && g_beats[15:0] == r_left[0])};
+    assign rq_ready = {r_free[1] && xq_n[1] != XQ[7:0], r_free[0] && xq_n[0] != XQ[7:0]};
     wire        r_fire0 = r_fire && m_axi_rid == 2'd0;
     wire        r_fire1 = r_fire && m_axi_rid == 2'd1;
-    wire [1:0]  x_last  = {x_beat[1] + 16'd1 == xq_len[XQ + {26'd0, xq_rd[1]}],
-                           x_beat[0] + 16'd1 == xq_len[{26'd0, xq_rd[0]}]};
+    wire [1:0]  x_last  = {x_beat[1] + 16'd1 == xq_len[XQ + {25'd0, xq_rd[1]}],
+                           x_beat[0] + 16'd1 == xq_len[{25'd0, xq_rd[0]}]};
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -128,8 +132,8 @@ module axi_master #(
             last_grant    <= 1'b1;
             r_left[0] <= 16'd0;
             r_left[1] <= 16'd0;
-            xq_wr[0] <= 6'd0; xq_rd[0] <= 6'd0; xq_n[0] <= 7'd0; x_beat[0] <= 16'd0;
-            xq_wr[1] <= 6'd0; xq_rd[1] <= 6'd0; xq_n[1] <= 7'd0; x_beat[1] <= 16'd0;
+            xq_wr[0] <= 7'd0; xq_rd[0] <= 7'd0; xq_n[0] <= 8'd0; x_beat[0] <= 16'd0;
+            xq_wr[1] <= 7'd0; xq_rd[1] <= 7'd0; xq_n[1] <= 8'd0; x_beat[1] <= 16'd0;
         end else begin
             // Counted when issued (not at the handshake), so the burst waiting on ARREADY counts too.
             if (issue && !(r_fire && m_axi_rlast)) outstanding <= outstanding + 1'b1;
@@ -144,7 +148,7 @@ module axi_master #(
                 r_left[gc[0]] <= r_left[gc[0]] - g_beats[15:0];
                 r_addr[gc[0]] <= r_addr[gc[0]] + ({15'd0, g_beats} << SHIFT);
             end
-            // A new transfer for an idle client (never the one being granted: its r_left is 0).
+            // A new transfer for a free client (written after the issue above, so it wins when both happen).
             if (rq_valid[0] && rq_ready[0]) begin
                 r_addr[0] <= rq_addr[31:0];
                 r_left[0] <= rq_beats[15:0];
@@ -154,23 +158,23 @@ module axi_master #(
                 r_left[1] <= rq_beats[31:16];
             end
             if (rq_valid[0] && rq_ready[0]) begin
-                xq_len[{26'd0, xq_wr[0]}] <= rq_beats[15:0];
-                xq_wr[0] <= xq_wr[0] + 6'd1;
+                xq_len[{25'd0, xq_wr[0]}] <= rq_beats[15:0];
+                xq_wr[0] <= xq_wr[0] + 7'd1;
             end
             if (rq_valid[1] && rq_ready[1]) begin
-                xq_len[XQ + {26'd0, xq_wr[1]}] <= rq_beats[31:16];
-                xq_wr[1] <= xq_wr[1] + 6'd1;
+                xq_len[XQ + {25'd0, xq_wr[1]}] <= rq_beats[31:16];
+                xq_wr[1] <= xq_wr[1] + 7'd1;
             end
             if (r_fire0) begin
                 x_beat[0] <= x_last[0] ? 16'd0 : x_beat[0] + 16'd1;
-                if (x_last[0]) xq_rd[0] <= xq_rd[0] + 6'd1;
+                if (x_last[0]) xq_rd[0] <= xq_rd[0] + 7'd1;
             end
             if (r_fire1) begin
                 x_beat[1] <= x_last[1] ? 16'd0 : x_beat[1] + 16'd1;
-                if (x_last[1]) xq_rd[1] <= xq_rd[1] + 6'd1;
+                if (x_last[1]) xq_rd[1] <= xq_rd[1] + 7'd1;
             end
-            xq_n[0] <= xq_n[0] + {6'd0, rq_valid[0] && rq_ready[0]} - {6'd0, r_fire0 && x_last[0]};
-            xq_n[1] <= xq_n[1] + {6'd0, rq_valid[1] && rq_ready[1]} - {6'd0, r_fire1 && x_last[1]};
+            xq_n[0] <= xq_n[0] + {7'd0, rq_valid[0] && rq_ready[0]} - {7'd0, r_fire0 && x_last[0]};
+            xq_n[1] <= xq_n[1] + {7'd0, rq_valid[1] && rq_ready[1]} - {7'd0, r_fire1 && x_last[1]};
         end
     end
 

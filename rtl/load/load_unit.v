@@ -44,7 +44,7 @@ module load_unit #(
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DONE = 2'd2;
     reg [1:0] state;
-    localparam [6:0] LA = 7'd64;           // element reads in flight (the AXI master's MAX_OUT matches)
+    localparam [7:0] LA = 8'd128;          // element reads in flight (the AXI master's MAX_OUT matches)
 
     // the instruction
     reg         is_pad, to_acc;
@@ -102,7 +102,7 @@ module load_unit #(
     reg  [11:0] qa_j;
     reg  [31:0] qa_row, qa_addr;           // addr + qa_i*ys, and + qa_j*xs
     reg         qa_more;
-    reg  [6:0]  qa_ahead;                  // requested (or being requested), data not yet consumed
+    reg  [7:0]  qa_ahead;                  // requested (or being requested), data not yet consumed
     wire [31:0] qa_last  = qa_addr + {25'd0, eb} - 32'd1;
     wire [2:0]  qa_beats = qa_last[6:4] - qa_addr[6:4] + 3'd1;
     wire        consumed = beat && last_beat;
@@ -110,7 +110,7 @@ module load_unit #(
     wire        qa_go    = qa_more && qa_ahead < LA && (!rq_valid || rq_fire);
     always @(posedge clk) begin
         if (!rst_n) begin
-            rq_valid <= 1'b0; qa_more <= 1'b0; qa_ahead <= 7'd0;
+            rq_valid <= 1'b0; qa_more <= 1'b0; qa_ahead <= 8'd0;
         end else begin
             if (state == S_IDLE && lq_valid && !lq_done) begin
                 qa_i <= 8'd0; qa_j <= 12'd0;
@@ -133,7 +133,7 @@ module load_unit #(
                     qa_addr <= qa_addr + {20'd0, xs};
                 end
             end
-            qa_ahead <= qa_ahead + {6'd0, qa_go} - {6'd0, consumed};
+            qa_ahead <= qa_ahead + {7'd0, qa_go} - {7'd0, consumed};
         end
     end
 

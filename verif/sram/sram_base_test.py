@@ -19,6 +19,8 @@ class SramBaseTest(BaseTest):
     ports: dict = {}           # name -> PortMap
     bits = 8
     memory = "scratchpad"
+    traffic_class = Traffic
+    limits: dict | None = None  # the scoreboard's max_wait / write_never_waits, when the defaults do not apply
 
     def build_phase(self):
         super().build_phase()
@@ -30,7 +32,7 @@ class SramBaseTest(BaseTest):
             ConfigDB().set(None, f"*env.{name}.*", "PORT_BFM", bfm)
         ConfigDB().set(None, "*", "SRAM_CFG", {"ports": list(self.ports), "rows": self.rows, "lanes": self.n,
                                                "bits": self.bits, "memory": self.memory,
-                                               "write_priority": self.write_priority})
+                                               "write_priority": self.write_priority, "limits": self.limits})
         ConfigDB().set(None, "*", "BFM", self)
         from .sram_env import SramEnv
         self.env = SramEnv("env", self)
@@ -48,7 +50,7 @@ class SramBaseTest(BaseTest):
         await reset(dut.clk, dut.rst_n)
         for bfm in self.bfms.values():
             bfm.start()
-        for phase in self.traffic(Traffic(self.rng, self.rows, self.n, self.bits)):
+        for phase in self.traffic(self.traffic_class(self.rng, self.rows, self.n, self.bits)):
             tasks = [cocotb.start_soon(ItemListSeq(f"{port}_seq", accs).start(self.env.agents[port].seqr))
                      for port, accs in phase.items()]
             for t in tasks:

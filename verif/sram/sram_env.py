@@ -18,6 +18,8 @@ class SramEnv(uvm_env):
             # writes never wait; reads may wait as long as writes keep coming
             self.scoreboard.max_wait = None
             self.scoreboard.write_never_waits = True
+        for k, v in (cfg.get("limits") or {}).items():
+            setattr(self.scoreboard, k, v)
 
     def connect_phase(self):
         for agent in self.agents.values():

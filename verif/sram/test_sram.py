@@ -19,6 +19,18 @@ def test_accumulator(sim, n, rows, wp, dr, tmp_path):
                   params={"N": n, "ROWS": rows, "WRITE_PRIORITY": wp, "DEDICATED_READ": dr})
 
 
+@pytest.mark.parametrize("sim", SIMULATORS)
+@pytest.mark.parametrize("n,rows", [(4, 37), (8, 64)])
+def test_accumulator_banks(sim, n, rows, tmp_path):
+    run_and_check("accumulator_banks", sim, seed=n, tmp_path=tmp_path, params={"N": n, "ROWS": rows})
+
+
+def test_scoreboard_catches_a_bank_mixup(tmp_path):
+    msg = run_expecting_fault("accumulator_banks", "verilator", "NPU8_FAULT_ACC_BANKS_READ_SELECT",
+                              "AccumulatorBanksBoundaryTest", tmp_path, params={"N": 4, "ROWS": 16})
+    assert "r read row" in msg and "expected" in msg, msg
+
+
 def test_scoreboard_catches_lost_forwarding(tmp_path):
     msg = run_expecting_fault("accumulator", "icarus", "NPU8_FAULT_ACC_NO_FORWARD", "AccumulatorChainTest",
                               tmp_path, params={"N": 4, "ROWS": 16})

@@ -36,8 +36,8 @@ module axi4_checker #(
     reg [3:0]  aw_wr, aw_rd;
     reg [8:0]  w_beat;
     reg [8:0]  r_beat [0:3];           // per ID: beat of the burst now returning; lengths queue per ID
-    reg [7:0]  r_fifo [0:3][0:63];         // burst lengths per ID (up to 64 outstanding)
-    reg [5:0]  r_wr [0:3], r_rd [0:3];
+    reg [7:0]  r_fifo [0:3][0:127];        // burst lengths per ID (up to 128 outstanding)
+    reg [6:0]  r_wr [0:3], r_rd [0:3];
     reg [7:0]  outstanding;
 
     task fail(input [3:0] code);
@@ -65,7 +65,7 @@ module axi4_checker #(
             violation <= 1'b0; violation_code <= 4'd0;
             ar_wait <= 1'b0; aw_wait <= 1'b0; w_wait <= 1'b0; r_wait <= 1'b0; b_wait <= 1'b0;
             aw_wr <= 4'd0; aw_rd <= 4'd0; w_beat <= 9'd0; outstanding <= 8'd0;
-            for (i = 0; i < 4; i = i + 1) begin r_wr[i] <= 6'd0; r_rd[i] <= 6'd0; r_beat[i] <= 9'd0; end
+            for (i = 0; i < 4; i = i + 1) begin r_wr[i] <= 7'd0; r_rd[i] <= 7'd0; r_beat[i] <= 9'd0; end
         end else begin
             // stability: once VALID, hold VALID and payload until READY
             if (ar_wait && (!arvalid || ar_q != {arid, araddr, arlen, arsize})) fail(4'd1);
@@ -94,13 +94,13 @@ module axi4_checker #(
                 else w_beat <= w_beat + 9'd1;
             end
             // outstanding reads and RLAST per ID
-            if (ar_fire) begin r_fifo[arid][r_wr[arid]] <= arlen; r_wr[arid] <= r_wr[arid] + 6'd1; end
+            if (ar_fire) begin r_fifo[arid][r_wr[arid]] <= arlen; r_wr[arid] <= r_wr[arid] + 7'd1; end
             if (ar_fire && !(r_fire && rlast)) outstanding <= outstanding + 8'd1;
             if (!ar_fire && r_fire && rlast)   outstanding <= outstanding - 8'd1;
             if ({24'd0, outstanding} > MAX_OUT) fail(4'd9);
             if (r_fire) begin
                 if (rlast != (r_beat[rid] == {1'b0, r_fifo[rid][r_rd[rid]]})) fail(4'd10);
-                if (rlast) begin r_beat[rid] <= 9'd0; r_rd[rid] <= r_rd[rid] + 6'd1; end
+                if (rlast) begin r_beat[rid] <= 9'd0; r_rd[rid] <= r_rd[rid] + 7'd1; end
                 else r_beat[rid] <= r_beat[rid] + 9'd1;
             end
         end

@@ -60,7 +60,7 @@ module tb_npu_top #(
         .m_axi_wready(m_axi_wready), .m_axi_bid(m_axi_bid), .m_axi_bresp(m_axi_bresp),
         .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready));
 
-    dram_model #(.DW(128), .BYTES(DRAM_BYTES), .LATENCY(DRAM_LATENCY), .QD(64)) u_dram (
+    dram_model #(.DW(128), .BYTES(DRAM_BYTES), .LATENCY(DRAM_LATENCY), .QD(128)) u_dram (
         .clk(clk), .rst_n(rst_n), .load(dram_load), .dump(dram_dump), .latency_in(dram_latency),
         .lfsr_seed(dram_seed), .stall_ar(stall_ar), .stall_r(stall_r), .stall_aw(stall_aw), .stall_w(stall_w),
         .stall_b(stall_b), .err_lo(err_lo), .err_hi(err_hi), .r_bursts(dram_r_bursts),
@@ -72,7 +72,7 @@ module tb_npu_top #(
         .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
         .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready));
 
-    axi4_checker #(.DW(128), .MAX_OUT(64)) u_checker (
+    axi4_checker #(.DW(128), .MAX_OUT(128)) u_checker (
         .clk(clk), .rst_n(rst_n),
         .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arsize(m_axi_arsize),
         .arburst(m_axi_arburst), .arvalid(m_axi_arvalid), .arready(m_axi_arready),
