@@ -24,10 +24,24 @@ def code_coverage(sim: str) -> bool:
     return sim == "verilator" and os.environ.get("NPU8_CODE_COVERAGE") == "1"
 
 
+# Directories searched by `include (testbench fragments such as the AXI protocol checker's hookup).
+INCLUDE_DIRS = [ROOT / "verif" / "interconnect" / "hdl"]
+
+
+def _headers_digest() -> str:
+    """The included files' contents: part of the build key, since cocotb's Icarus flow rebuilds only when a
+    listed source changes, and an edited header must not leave a stale build."""
+    h = hashlib.sha1()
+    for d in INCLUDE_DIRS:
+        for f in sorted(d.glob("*.vh")):
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def build_dir_for(sim: str, toplevel: str, parameters: dict, waves: bool, sources: list[Path],
                   defines: dict | None = None) -> Path:
     key = json.dumps({"sim": sim, "top": toplevel, "params": parameters, "waves": waves, "defines": defines or {},
-                      "sources": sorted(str(s) for s in sources),
+                      "sources": sorted(str(s) for s in sources), "headers": _headers_digest(),
                       **({"coverage": True} if code_coverage(sim) else {})}, sort_keys=True)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return ROOT / "build" / f"{toplevel}-{sim}-{digest}"
@@ -57,7 +71,7 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
             (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
     with FileLock(str(bdir) + ".lock"):
         runner.build(sources=sources, hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
-                     defines=defines or {},
+                     defines=defines or {}, includes=INCLUDE_DIRS,
                      timescale=TIMESCALE, waves=waves, build_args=build_args, always=False, clean=False)
     return runner, bdir
 

@@ -62,6 +62,7 @@ module tb_compute #(
     accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(acc_valid), .w_ready(acc_ready), .w_acc(acc_acc), .w_row(acc_row),
         .w_lane_en({N{1'b1}}), .w_data(acc_data), .w_rsp_valid(w_rsp_valid), .w_rsp_err(w_rsp_err),
+        .w_wb_valid(), .w_wb_data(),
         .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid), .r_rsp_err(r_rsp_err),
         .r_data(r_data));
 

@@ -75,6 +75,7 @@ module tb_load #(
     accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(acc_valid), .w_ready(acc_ready), .w_acc(1'b0), .w_row(acc_row),
         .w_lane_en({N{1'b1}}), .w_data(acc_wdata), .w_rsp_valid(w_rsp_valid), .w_rsp_err(w_rsp_err),
+        .w_wb_valid(), .w_wb_data(),
         .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid), .r_rsp_err(r_rsp_err),
         .r_data(r_data));
 
@@ -95,16 +96,8 @@ module tb_load #(
         .m_axi_wready(m_axi_wready), .m_axi_bid(m_axi_bid), .m_axi_bresp(m_axi_bresp),
         .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready));
 
-    axi4_checker #(.DW(128), .MAX_OUT(4)) u_checker (
-        .clk(clk), .rst_n(rst_n),
-        .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arsize(m_axi_arsize),
-        .arburst(m_axi_arburst), .arvalid(m_axi_arvalid), .arready(m_axi_arready),
-        .rid(m_axi_rid), .rdata(m_axi_rdata), .rresp(m_axi_rresp), .rlast(m_axi_rlast), .rvalid(m_axi_rvalid),
-        .rready(m_axi_rready), .awaddr(m_axi_awaddr), .awlen(m_axi_awlen), .awsize(m_axi_awsize),
-        .awburst(m_axi_awburst), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
-        .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
-        .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready),
-        .violation(violation), .violation_code(violation_code));
+    localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 4;
+`include "axi4_checker_on_m_axi.vh"
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, p1_rsp_err, w_rsp_valid, w_rsp_err, r_rsp_err, conflicts,

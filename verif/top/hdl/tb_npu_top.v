@@ -72,14 +72,6 @@ module tb_npu_top #(
         .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
         .bid(m_axi_bid), .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready));
 
-    axi4_checker #(.DW(128), .MAX_OUT(128)) u_checker (
-        .clk(clk), .rst_n(rst_n),
-        .arid(m_axi_arid), .araddr(m_axi_araddr), .arlen(m_axi_arlen), .arsize(m_axi_arsize),
-        .arburst(m_axi_arburst), .arvalid(m_axi_arvalid), .arready(m_axi_arready),
-        .rid(m_axi_rid), .rdata(m_axi_rdata), .rresp(m_axi_rresp), .rlast(m_axi_rlast), .rvalid(m_axi_rvalid),
-        .rready(m_axi_rready), .awaddr(m_axi_awaddr), .awlen(m_axi_awlen), .awsize(m_axi_awsize),
-        .awburst(m_axi_awburst), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
-        .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
-        .bresp(m_axi_bresp), .bvalid(m_axi_bvalid), .bready(m_axi_bready),
-        .violation(violation), .violation_code(violation_code));
+    localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 128;
+`include "axi4_checker_on_m_axi.vh"
 endmodule
