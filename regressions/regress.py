@@ -160,24 +160,30 @@ def reproduce(r: dict) -> str:
 
 
 # -- running -------------------------------------------------------------------------------------------------
-def build_all(runs: list[dict], log) -> dict:
-    """Build each distinct (block, simulator, parameters, defines) once, before any run starts."""
+def build_all(runs: list[dict], log, jobs: int = 1) -> dict:
+    """Build each distinct (block, simulator, parameters, defines) once, before any run starts, `jobs` at a
+    time (each build is its own directory and lock; Verilator's C++ compile dominates)."""
     from sim.runner import build
-    failed = {}
     configs = {}
     for r in runs:
         if r["block"] != "golden":
             configs.setdefault((r["block"], r["sim"], json.dumps(r["params"], sort_keys=True),
                                 tuple(r["defines"])), r)
-    for i, ((block, sim, params, defines), r) in enumerate(configs.items()):
+
+    def one(item):
+        i, (key, _) = item
+        block, sim, params, defines = key
         b = blocks.BLOCKS[block]
         log(f"build {i + 1}/{len(configs)}: {b.toplevel} on {sim} {params} {' '.join(defines)}")
         try:
             build(sim, b.toplevel, b.sources(), {**b.defaults, **json.loads(params)}, False,
                   {d: 1 for d in defines})
         except Exception as e:                                   # noqa: BLE001 - reported as failed rows
-            failed[(block, sim, params, defines)] = f"build failed: {type(e).__name__}: {e}"
-    return failed
+            return key, f"build failed: {type(e).__name__}: {e}"
+        return key, None
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return {key: err for key, err in pool.map(one, enumerate(configs.items())) if err}
 
 
 def run_rtl(r: dict, out: Path, build_errors: dict) -> dict:
@@ -473,7 +479,7 @@ def main(argv=None) -> int:
         shutil.rmtree(out / "runs", ignore_errors=True)
     t0 = time.time()
     rtl = [r for r in runs if r["block"] != "golden"]
-    build_errors = build_all(rtl, lambda m: print(m, flush=True)) if rtl else {}
+    build_errors = build_all(rtl, lambda m: print(m, flush=True), args.jobs) if rtl else {}
     rows: list[dict] = []
     lock = threading.Lock()
     results = out / ("results.rerun.jsonl" if args.rerun else "results.jsonl")
