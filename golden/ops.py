@@ -139,9 +139,12 @@ def _weight_column_loads(row, addr, k_total, lanes, stride, n) -> list[Instr]:
     return out
 
 
-# _ACC_BANKS: the accumulator is two banks, rows [0, ACC_ROWS/2) and the rest, each with its own write port
-# (rtl/sram/accumulator_banks.v). Double buffers are put one in each, so that a bias loads into one while the
-# array accumulates into the other; in one bank the load would only get the cycles the array leaves free.
+def _acc_buffer(cfg: MachineConfig, k: int, buffers: int) -> int:
+    """First ACC row of accumulator buffer k of `buffers` (1 or 2). The accumulator is two banks, rows
+    [0, ceil(ACC_ROWS/2)) and the rest, each with its own write port (rtl/sram/accumulator_banks.v); double
+    buffers go one in each, so that a bias loads into one while the array accumulates into the other (in one
+    bank the load would only get the cycles the array leaves free)."""
+    return (k % buffers) * -(-cfg.acc_rows // 2)
 
 
 def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int) -> tuple[int, int, int]:
@@ -178,7 +181,6 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.alloc(m_total * nc_total)
     a_base = wb * kc * n
-    acc_half = -(-cfg.acc_rows // 2) if ab == 2 else 0   # the accumulator banks: see _ACC_BANKS
     prog = [_config(rq, 0)]
     step = 0                                  # output chunks so far: picks the buffers
     pending: list[Instr] = []                 # the last chunk's STORE, when it goes in after the next MATMUL
@@ -187,7 +189,8 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
             return _weight_column_loads((s % wb) * kc * n, w_addr + n0, k_total, ln, nc_total, n)
 
         def bias_(s, n0, ln):
-            return [isa.make(Op.LOAD, mem=MEM_ACC, row=(s % ab) * acc_half, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0)]
+            return [isa.make(Op.LOAD, mem=MEM_ACC, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
+                             addr=b_addr + 4 * n0, xs=0)]
 
         # The first chunk's bias and weights first, then each activation chunk just before the first MATMUL
         # that reads it. The controller issues in order and an instruction waiting on a hazard holds up all
@@ -204,12 +207,12 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
                     prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
                                          addr=a_addr + m0 * k_total + k0, xs=k_total))
                 prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=(s % wb) * kc * n + t * n,
-                                     acc_row=(s % ab) * acc_half, m=mm))
+                                     acc_row=_acc_buffer(cfg, s, ab), m=mm))
                 if piped and t == 0 and pending:
                     prog.append(pending.pop())
                 if piped and t == kc // 2 and nxt:
                     prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
-            store = isa.make(Op.STORE, quant=1, row=(s % ab) * acc_half, y=1, x=mm, len=ln,
+            store = isa.make(Op.STORE, quant=1, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
                              addr=y_addr + m0 * nc_total + n0, xs=nc_total)
             if piped:
                 pending.append(store)
@@ -313,7 +316,7 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
 
     def bias_loads(step):
         p0, _, _, orows = blocks[step]
-        acc0 = (step % ab) * -(-cfg.acc_rows // 2)   # one accumulator bank each: see _ACC_BANKS
+        acc0 = _acc_buffer(cfg, step, ab)
         return [isa.make(Op.LOAD, mem=MEM_ACC, row=acc0 + q * orows * ow, y=1, x=orows * ow, len=ln,
                          addr=b_addr + 4 * n0, xs=0) for q, (n0, ln) in enumerate(nchunks[p0:p0 + g])]
 
@@ -321,7 +324,7 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     for step, (p0, b, o0, orows) in enumerate(blocks):
         group = nchunks[p0:p0 + g]
         m = orows * ow
-        acc0 = (step % ab) * -(-cfg.acc_rows // 2)
+        acc0 = _acc_buffer(cfg, step, ab)
         if step == 0 or not piped:
             prog += bias_loads(step)
         for t, (i, j, c0, cc) in enumerate(taps):

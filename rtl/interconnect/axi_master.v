@@ -191,7 +191,7 @@ module axi_master #(
     // AW order (one ID), and a queue of "last burst of its transfer" flags turns them into one wr_done per
     // transfer, in order, with wr_err when any of its bursts failed.
     localparam [1:0] W_IDLE = 2'd0, W_ADDR = 2'd1, W_DATA = 2'd2;
-    localparam integer BQ = 64;        // bursts awaiting B (the memory and the checker keep 64 per ID)
+    localparam integer BQ = 64;        // bursts awaiting B (tb_npu_top's DRAM model queues up to 128)
     reg  [1:0]  w_state;
     reg  [31:0] w_addr;
     reg  [15:0] w_left;                // beats not yet given an AW

@@ -109,7 +109,6 @@ module accumulator #(
     assign r_data = forward(rd_rdata, fw_valid && fw_row == r_row_q, fw_lanes, fw_data);
 `endif
 
-
     always @(posedge clk) begin
         if (!rst_n) begin
             prefer_r    <= 1'b0;
