@@ -40,5 +40,3 @@ def conflict(a: dict, b: dict) -> bool:
                 return True
     return False
 
-
-QUEUE = {Op.LOAD: "load", Op.PAD: "load", Op.MATMUL: "compute", Op.STORE: "store"}

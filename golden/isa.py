@@ -71,7 +71,12 @@ FIELDS: dict[Op, list[Field]] = {
     Op.HALT: [],
 }
 
-OPCODE_MASK = 0xF
+# The unit queue each instruction executes in; the others (CONFIG, SYNC, HALT) the decoder handles itself.
+QUEUE: dict[Op, str] = {Op.LOAD: "load", Op.PAD: "load", Op.MATMUL: "compute", Op.STORE: "store"}
+QUEUES = ("load", "compute", "store")
+
+OPCODE_BITS = 4
+OPCODE_MASK = (1 << OPCODE_BITS) - 1
 RESERVED_MASK: dict[Op, int] = {
     op: ((1 << INSTR_BITS) - 1) & ~OPCODE_MASK & ~sum(f.mask for f in fs) for op, fs in FIELDS.items()}
 

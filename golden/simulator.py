@@ -107,7 +107,7 @@ class Simulator:
 
     # -- instructions (already checked legal) --------------------------------------------------------------
     def execute(self, index: int, ins: Instr) -> None:
-        getattr(self, "_" + ins.op.name.lower())(index, ins)
+        HANDLERS[ins.op](self, index, ins)
 
     def _addresses(self, ins: Instr) -> np.ndarray:
         """(y, x, element bytes) DRAM byte addresses of a LOAD/STORE's elements."""
@@ -161,6 +161,19 @@ class Simulator:
 
     def _sync(self, index, ins):
         pass
+
+
+def _handlers() -> dict:
+    """Every opcode's handler (`_<mnemonic>`), looked up once: an opcode added to isa.Op without one fails at
+    import, not in the middle of a program. HALT ends the run in `run` itself."""
+    missing = [op.name for op in Op if op != Op.HALT and not hasattr(Simulator, "_" + op.name.lower())]
+    if missing:
+        raise ImportError(f"golden.simulator: no handler Simulator._{missing[0].lower()} for opcode(s) "
+                          f"{', '.join(missing)} (docs/adding-an-instruction.md)")
+    return {op: getattr(Simulator, "_" + op.name.lower()) for op in Op if op != Op.HALT}
+
+
+HANDLERS = _handlers()
 
 
 def run_program(cfg: MachineConfig, dram, inst_base: int, inst_count: int, sp=None, acc=None,

@@ -2,6 +2,7 @@
 // The controller fetches and issues; the load, compute and store units execute; the scratchpad, the
 // accumulator (its write port favouring the array's results) and the MAC array hold and compute the data.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module npu_top #(
     parameter integer N          = 8,
     parameter integer SP_ROWS    = 4096,
@@ -60,7 +61,7 @@ module npu_top #(
     wire [31:0]  f_rq_addr;
     wire [15:0]  f_rq_beats;
     wire         lq_valid, lq_done, lq_err, cq_valid, cq_done, cq_err, sq_valid, sq_done, sq_err;
-    wire [190:0] lq_head, cq_head, sq_head, cq_next;
+    wire [`NPU8_QE_W-1:0] lq_head, cq_head, sq_head, cq_next;
     wire         cq_next_valid;
     wire         ev_mac_active, ev_stall_weight, ev_stall_dma_rd, ev_stall_dma_wr;
     wire [15:0]  ev_rd_bytes, ev_wr_bytes;

@@ -24,8 +24,9 @@ def code_coverage(sim: str) -> bool:
     return sim == "verilator" and os.environ.get("NPU8_CODE_COVERAGE") == "1"
 
 
-# Directories searched by `include (testbench fragments such as the AXI protocol checker's hookup).
-INCLUDE_DIRS = [ROOT / "verif" / "interconnect" / "hdl"]
+# Directories searched by `include: the ISA header generated from golden/isa.py (rtl/npu8_isa.vh) and testbench
+# fragments such as the AXI protocol checker's hookup.
+INCLUDE_DIRS = [ROOT / "rtl", ROOT / "verif" / "interconnect" / "hdl"]
 
 
 def _headers_digest() -> str:

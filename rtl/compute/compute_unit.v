@@ -12,16 +12,17 @@
 // array cannot wait, so the accumulator gives this port priority); the head MATMUL is done, and leaves the
 // queue, with its m-th result row (a later read of the accumulator sees that write: accumulator.v).
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module compute_unit #(
     parameter integer N = 8
 ) (
     input  wire             clk,
     input  wire             rst_n,
-    // compute queue: head and the entry behind it, each {index[15:0], cfg[46:0], word[127:0]}
+    // compute queue: head and the entry behind it, each a queue entry {index, cfg, word} (rtl/npu8_isa.vh)
     input  wire             cq_valid,
-    input  wire [190:0]     cq_head,
+    input  wire [`NPU8_QE_W-1:0] cq_head,
     input  wire             cq_next_valid,
-    input  wire [190:0]     cq_next,
+    input  wire [`NPU8_QE_W-1:0] cq_next,
     output wire             cq_done,
     output wire             cq_err,
     // scratchpad reads (port 1)
@@ -61,7 +62,8 @@ module compute_unit #(
     reg  [15:0] ik;
     reg  [15:0] i_arow, i_wrow, i_crow, i_m;
     reg         i_accf;
-    wire [190:0] entry    = (ahead == 2'd0) ? cq_head : cq_next;
+    wire [`NPU8_QE_W-1:0] entry = (ahead == 2'd0) ? cq_head : cq_next;
+    wire [`NPU8_INSTR_W-1:0] ew = entry[`NPU8_QE_WORD];
     wire         have     = (ahead == 2'd0) ? cq_valid : (ahead == 2'd1) && cq_next_valid;
 
     // ---- the row FIFO and the reads in flight towards it ---------------------------------------------------
@@ -92,7 +94,8 @@ module compute_unit #(
 
     // ---- completion ---------------------------------------------------------------------------------------
     reg  [15:0] outs;                              // result rows of the head MATMUL written so far
-    wire [15:0] head_m = cq_head[71:56];
+    wire [`NPU8_INSTR_W-1:0] head_w = cq_head[`NPU8_QE_WORD];
+    wire [15:0] head_m = head_w[`NPU8_MATMUL_M];
 `ifdef NPU8_FAULT_COMPUTE_HANG
     assign cq_done   = 1'b0;                       // injected fault for the watchdog's self-test: never done
 `else
@@ -115,11 +118,11 @@ module compute_unit #(
             if (o_valid) outs <= cq_done ? 16'd0 : outs + 16'd1;
             // issue: start the next MATMUL, or present the next row of the current one
             if (phase == 2'd0 && have && ahead != 2'd2) begin
-                i_accf <= entry[4];
-                i_arow <= entry[23:8];
-                i_wrow <= entry[39:24];
-                i_crow <= entry[55:40];
-                i_m    <= entry[71:56];
+                i_accf <= ew[`NPU8_MATMUL_ACC];
+                i_arow <= ew[`NPU8_MATMUL_A_ROW];
+                i_wrow <= ew[`NPU8_MATMUL_W_ROW];
+                i_crow <= ew[`NPU8_MATMUL_ACC_ROW];
+                i_m    <= ew[`NPU8_MATMUL_M];
                 ik     <= 16'd0;
                 phase  <= 2'd1;
             end
@@ -151,6 +154,6 @@ module compute_unit #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{entry[190:72], entry[7:5], entry[3:0], cq_head[190:72], cq_head[55:0]};
+    wire unused = &{entry, cq_head, ew, head_w};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

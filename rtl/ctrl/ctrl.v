@@ -6,6 +6,7 @@
 // and every error drain them, then raise done (and irq) with the error code and the faulting index.
 // Instructions are one 128-bit beat each: the fetch client's data width is 128.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module ctrl #(
     parameter integer N          = 8,
     parameter integer SP_ROWS    = 4096,
@@ -35,19 +36,19 @@ module ctrl #(
     input  wire [127:0]  f_rd_data,
     input  wire          f_rd_last,
     input  wire          f_rd_err,
-    // queues: the head instruction {index, cfg, word}; the unit pulses *_done (with *_err on a bus error)
+    // queues: the head instruction (a queue entry {index, cfg, word}); the unit pulses *_done (with *_err on a bus error)
     output wire          lq_valid,
-    output wire [190:0]  lq_head,
+    output wire [`NPU8_QE_W-1:0]  lq_head,
     input  wire          lq_done,
     input  wire          lq_err,
     output wire          cq_valid,
-    output wire [190:0]  cq_head,
+    output wire [`NPU8_QE_W-1:0]  cq_head,
     output wire          cq_next_valid,     // the MATMUL behind the head, which compute may start reading
-    output wire [190:0]  cq_next,
+    output wire [`NPU8_QE_W-1:0]  cq_next,
     input  wire          cq_done,
     input  wire          cq_err,
     output wire          sq_valid,
-    output wire [190:0]  sq_head,
+    output wire [`NPU8_QE_W-1:0]  sq_head,
     input  wire          sq_done,
     input  wire          sq_err,
     // events from the units, counted while a program runs
@@ -74,10 +75,9 @@ module ctrl #(
     output reg  [31:0]   stall_other
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
-    localparam [3:0] E_DRAM = 4'd6, E_NO_HALT = 4'd8, E_BUS = 4'd9;
     localparam integer FB = 2 * CHUNK;                  // fetch buffer entries
     localparam integer FBW = $clog2(FB);
-    localparam integer FPW = 219;
+    localparam integer FPW = `NPU8_FP_W;
 
     reg  [1:0]   state;
     assign busy = state != S_IDLE;
@@ -87,7 +87,7 @@ module ctrl #(
     wire [31:0]  base = {base_q, 4'd0};
 
     // ---- fetch ---------------------------------------------------------------------------------------------
-    reg  [128:0] fbuf [0:FB-1];                        // {bus error, word}
+    reg  [`NPU8_INSTR_W:0] fbuf [0:FB-1];              // {bus error, word}
     reg  [FBW-1:0] f_wr, f_rd;
     reg  [FBW:0] f_count;                              // entries held + beats requested but not yet arrived
     reg  [FBW:0] f_held;
@@ -105,23 +105,25 @@ module ctrl #(
 
     // ---- decode --------------------------------------------------------------------------------------------
     reg  [16:0]  d_idx;
-    wire [128:0] d_entry = fbuf[f_rd];
-    wire [127:0] d_word = d_entry[127:0];
+    wire [`NPU8_INSTR_W:0]   d_entry = fbuf[f_rd];
+    wire [`NPU8_INSTR_W-1:0] d_word = d_entry[`NPU8_INSTR_W-1:0];
+    wire         d_bus_err = d_entry[`NPU8_INSTR_W];
     wire         d_have = f_held != 0;
-    wire [3:0]   d_op, d_err;
+    wire [`NPU8_OPCODE_W-1:0] d_op;
+    wire [`NPU8_ERR_W-1:0]    d_err;
     wire [FPW-1:0] d_fp;
     instr_decode #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES)) u_decode (
         .word(d_word), .inst_base(base), .inst_count(count_q), .op(d_op), .err(d_err),
-        .sp_rd(d_fp[169]), .sp_wr(d_fp[168]), .sp_lo(d_fp[167:144]), .sp_hi(d_fp[143:120]),
-        .spw_rd(d_fp[218]), .spw_lo(d_fp[217:194]), .spw_hi(d_fp[193:170]),
-        .acc_rd(d_fp[119]), .acc_wr(d_fp[118]), .acc_lo(d_fp[117:94]), .acc_hi(d_fp[93:70]),
-        .dram_rd(d_fp[69]), .dram_wr(d_fp[68]), .dram_lo(d_fp[67:34]), .dram_hi(d_fp[33:0]));
+        .sp_rd(d_fp[`NPU8_FP_SP_RD]), .sp_wr(d_fp[`NPU8_FP_SP_WR]), .sp_lo(d_fp[`NPU8_FP_SP_LO]), .sp_hi(d_fp[`NPU8_FP_SP_HI]),
+        .spw_rd(d_fp[`NPU8_FP_SPW_RD]), .spw_lo(d_fp[`NPU8_FP_SPW_LO]), .spw_hi(d_fp[`NPU8_FP_SPW_HI]),
+        .acc_rd(d_fp[`NPU8_FP_ACC_RD]), .acc_wr(d_fp[`NPU8_FP_ACC_WR]), .acc_lo(d_fp[`NPU8_FP_ACC_LO]), .acc_hi(d_fp[`NPU8_FP_ACC_HI]),
+        .dram_rd(d_fp[`NPU8_FP_DRAM_RD]), .dram_wr(d_fp[`NPU8_FP_DRAM_WR]), .dram_lo(d_fp[`NPU8_FP_DRAM_LO]), .dram_hi(d_fp[`NPU8_FP_DRAM_HI]));
 
-    reg  [46:0]  cfg;                                  // {relu, pad, out_zp, shift, multiplier}
-    wire [190:0] record = {d_idx[15:0], cfg, d_word};
-    wire to_lq = d_op == 4'd1 || d_op == 4'd4;
-    wire to_cq = d_op == 4'd2;
-    wire to_sq = d_op == 4'd3;
+    reg  [`NPU8_CFG_W-1:0] cfg;                        // the CONFIG registers, as the snapshot lays them out
+    wire [`NPU8_QE_W-1:0]  record = {d_idx[`NPU8_INDEX_W-1:0], cfg, d_word};   // the queue entry {index, cfg, word}
+    wire to_lq = `NPU8_TO_LOAD_Q(d_op);
+    wire to_cq = `NPU8_TO_COMPUTE_Q(d_op);
+    wire to_sq = `NPU8_TO_STORE_Q(d_op);
 
     // ---- queues and hazards --------------------------------------------------------------------------------
     wire lq_full, cq_full, sq_full, lq_empty, cq_empty, sq_empty;
@@ -153,13 +155,13 @@ module ctrl #(
     wire decoding = state == S_RUN && !stop;
     wire at_end   = d_idx == {1'b0, count_q};
     wire past_dram = d_idx >= fetchable;
-    wire legal    = d_have && !d_entry[128] && d_err == 4'd0;
+    wire legal    = d_have && !d_bus_err && d_err == `NPU8_ERR_NONE;
     wire blocked   = decoding && d_have && legal && !at_end && (to_lq || to_cq || to_sq);
     wire wait_dep  = blocked && hazard;
     wire wait_full = blocked && !hazard && q_full;
     wire issue    = decoding && !at_end && !past_dram && legal && (to_lq || to_cq || to_sq) && !hazard && !q_full;
     wire consume  = decoding && !at_end && !past_dram && legal &&
-                    (d_op == 4'd5 || (d_op == 4'd6 && all_empty) || d_op == 4'd7);
+                    (d_op == `NPU8_OP_CONFIG || (d_op == `NPU8_OP_SYNC && all_empty) || d_op == `NPU8_OP_HALT);
     wire take     = issue || consume;                  // the decoder is done with the buffer's head
     localparam [FBW:0] FB_SLOTS = FB[FBW:0];
     wire f_request = state == S_RUN && !stop && !f_busy && !f_rq_valid && f_next < limit &&
@@ -167,7 +169,7 @@ module ctrl #(
 
     // the load and store units work on their head only
     wire         lq_next_valid, sq_next_valid;
-    wire [190:0] lq_next, sq_next;
+    wire [`NPU8_QE_W-1:0] lq_next, sq_next;
     instr_queue #(.DEPTH(QDEPTH), .FPW(FPW)) u_lq (.clk(clk), .rst_n(rst_n), .clear(start && !busy),
         .push(issue && to_lq), .push_data(record), .push_fp(d_fp), .full(lq_full), .empty(lq_empty),
         .head(lq_head), .next_valid(lq_next_valid), .next(lq_next), .pop(lq_done), .valid_all(lq_v), .fp_all(lq_fp));
@@ -184,9 +186,9 @@ module ctrl #(
     // units' bus errors this cycle, and the earliest instruction among them
     wire        l_bad = lq_done && lq_err, c_bad = cq_done && cq_err, s_bad = sq_done && sq_err;
     wire        unit_err = l_bad || c_bad || s_bad;
-    wire [15:0] l_idx = l_bad ? lq_head[190:175] : 16'hFFFF;
-    wire [15:0] c_idx = c_bad ? cq_head[190:175] : 16'hFFFF;
-    wire [15:0] s_idx = s_bad ? sq_head[190:175] : 16'hFFFF;
+    wire [15:0] l_idx = l_bad ? lq_head[`NPU8_QE_INDEX] : 16'hFFFF;
+    wire [15:0] c_idx = c_bad ? cq_head[`NPU8_QE_INDEX] : 16'hFFFF;
+    wire [15:0] s_idx = s_bad ? sq_head[`NPU8_QE_INDEX] : 16'hFFFF;
     wire [15:0] lc_idx = (l_idx < c_idx) ? l_idx : c_idx;
     wire [15:0] unit_err_idx = (lc_idx < s_idx) ? lc_idx : s_idx;
     reg  [3:0]  dec_code;                              // the decoder's error, if any
@@ -196,7 +198,7 @@ module ctrl #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            state <= S_IDLE; done <= 1'b0; irq <= 1'b0; err_code <= 4'd0; err_index <= 16'd0;
+            state <= S_IDLE; done <= 1'b0; irq <= 1'b0; err_code <= `NPU8_ERR_NONE; err_index <= 16'd0;
             f_rq_valid <= 1'b0; f_busy <= 1'b0; stop <= 1'b0;
             cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
             mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
@@ -205,14 +207,14 @@ module ctrl #(
             irq <= 1'b0;
             case (state)
                 S_IDLE: if (start) begin
-                    state <= S_RUN; done <= 1'b0; err_code <= 4'd0; err_index <= 16'd0; stop <= 1'b0;
+                    state <= S_RUN; done <= 1'b0; err_code <= `NPU8_ERR_NONE; err_index <= 16'd0; stop <= 1'b0;
                     f_wr <= {FBW{1'b0}}; f_rd <= {FBW{1'b0}}; f_count <= 0; f_held <= 0;
-                    f_next <= 17'd0; d_idx <= 17'd0; cfg <= 47'd0;
+                    f_next <= 17'd0; d_idx <= 17'd0; cfg <= {`NPU8_CFG_W{1'b0}};
                     base_q  <= inst_base[31:4];
                     count_q <= inst_count;
                     fetchable <= base_outside ? 17'd0 :
                                  (room_at_start[33:4] > 30'h10000) ? 17'h10000 : room_at_start[20:4];
-                    dec_code <= 4'd0; dec_index <= 16'd0; ubus <= 1'b0; ubus_index <= 16'd0;
+                    dec_code <= `NPU8_ERR_NONE; dec_index <= 16'd0; ubus <= 1'b0; ubus_index <= 16'd0;
                     cycles <= 32'd0; stall_dep <= 32'd0; stall_full <= 32'd0; retired <= 32'd0;
                     mac_active <= 32'd0; stall_weight <= 32'd0; stall_dma_rd <= 32'd0; stall_dma_wr <= 32'd0;
                     rd_bytes <= 32'd0; wr_bytes <= 32'd0; stall_other <= 32'd0;
@@ -248,21 +250,21 @@ module ctrl #(
                         f_rd  <= f_rd + 1'b1;
                         d_idx <= d_idx + 17'd1;
                     end
-                    if (consume && d_op == 4'd5) cfg <= {d_word[4], d_word[15:8], d_word[23:16], d_word[29:24], d_word[55:32]};
+                    if (consume && d_op == `NPU8_OP_CONFIG) cfg <= `NPU8_CFG_FROM_CONFIG(d_word);
                     // an instruction that ended with a bus error did not complete
                     retired <= retired + {31'd0, consume}
                                + {31'd0, lq_done && !lq_err} + {31'd0, cq_done && !cq_err} + {31'd0, sq_done && !sq_err};
                     // the end of issue: HALT, an illegal instruction, running off the program, a fetch bus error
                     if (decoding) begin
                         if (at_end) begin
-                            stop <= 1'b1; dec_code <= E_NO_HALT; dec_index <= count_q;
+                            stop <= 1'b1; dec_code <= `NPU8_ERR_NO_HALT; dec_index <= count_q;
                         end else if (past_dram) begin
-                            stop <= 1'b1; dec_code <= E_DRAM; dec_index <= d_idx[15:0];
-                        end else if (d_have && d_entry[128]) begin
-                            stop <= 1'b1; dec_code <= E_BUS; dec_index <= d_idx[15:0];
-                        end else if (d_have && d_err != 4'd0) begin
+                            stop <= 1'b1; dec_code <= `NPU8_ERR_DRAM_RANGE; dec_index <= d_idx[15:0];
+                        end else if (d_have && d_bus_err) begin
+                            stop <= 1'b1; dec_code <= `NPU8_ERR_BUS; dec_index <= d_idx[15:0];
+                        end else if (d_have && d_err != `NPU8_ERR_NONE) begin
                             stop <= 1'b1; dec_code <= d_err; dec_index <= d_idx[15:0];
-                        end else if (consume && d_op == 4'd7) begin
+                        end else if (consume && d_op == `NPU8_OP_HALT) begin
                             stop <= 1'b1;
                         end
                     end
@@ -276,7 +278,7 @@ module ctrl #(
                     if (stop || unit_err) state <= S_DRAIN;
                     if (state == S_DRAIN && all_empty && !f_busy && !f_rq_valid) begin
                         state <= S_IDLE; done <= 1'b1; irq <= 1'b1;
-                        err_code  <= ubus ? E_BUS : dec_code;
+                        err_code  <= ubus ? `NPU8_ERR_BUS : dec_code;
                         err_index <= ubus ? ubus_index : dec_index;
                     end
                 end
@@ -286,6 +288,6 @@ module ctrl #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [405:0] unused = {lq_next_valid, sq_next_valid, lq_next, sq_next, room_at_start[33:21], room_at_start[3:0], inst_base[3:0], d_fp[0] & 1'b0};
+    wire unused = &{lq_next_valid, sq_next_valid, lq_next, sq_next, room_at_start[33:21], room_at_start[3:0], inst_base[3:0]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1,22 +1,23 @@
 // Do two instructions' footprints conflict? Yes when they touch overlapping rows/bytes of one memory and at
-// least one of them writes there (read-after-write, write-after-read, write-after-write).
+// least one of them writes there (read-after-write, write-after-read, write-after-write). MATMUL's weight rows
+// are a second SP range it only reads. The footprint's layout is rtl/npu8_isa.vh's (golden/layout.py).
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module footprint_conflict (
-    input  wire [218:0] a,        // packed as in instr_queue: {sp weights, sp, acc, dram}
-    input  wire [218:0] b,
-    output wire         conflict
+    input  wire [`NPU8_FP_W-1:0] a,
+    input  wire [`NPU8_FP_W-1:0] b,
+    output wire                  conflict
 );
-    // {rd, wr, lo[23:0], hi[23:0]} for SP and ACC (50 bits), {rd, wr, lo[33:0], hi[33:0]} for DRAM (70 bits),
-    // and above them {rd, lo[23:0], hi[23:0]} (49 bits): MATMUL's weight rows, a second SP range it only reads
-    wire a_sp_rd = a[169], a_sp_wr = a[168], b_sp_rd = b[169], b_sp_wr = b[168];
-    wire a_ac_rd = a[119], a_ac_wr = a[118], b_ac_rd = b[119], b_ac_wr = b[118];
-    wire a_dr_rd = a[69],  a_dr_wr = a[68],  b_dr_rd = b[69],  b_dr_wr = b[68];
-    wire sp_overlap = a[167:144] <= b[143:120] && b[167:144] <= a[143:120];
-    wire ac_overlap = a[117:94]  <= b[93:70]   && b[117:94]  <= a[93:70];
-    wire dr_overlap = a[67:34]   <= b[33:0]    && b[67:34]   <= a[33:0];
-    wire a_w_rd = a[218], b_w_rd = b[218];
-    wire aw_b_sp = a[217:194] <= b[143:120] && b[167:144] <= a[193:170];   // a's weights vs b's SP range
-    wire bw_a_sp = b[217:194] <= a[143:120] && a[167:144] <= b[193:170];
+    wire a_sp_rd = a[`NPU8_FP_SP_RD], a_sp_wr = a[`NPU8_FP_SP_WR], b_sp_rd = b[`NPU8_FP_SP_RD], b_sp_wr = b[`NPU8_FP_SP_WR];
+    wire a_ac_rd = a[`NPU8_FP_ACC_RD], a_ac_wr = a[`NPU8_FP_ACC_WR], b_ac_rd = b[`NPU8_FP_ACC_RD], b_ac_wr = b[`NPU8_FP_ACC_WR];
+    wire a_dr_rd = a[`NPU8_FP_DRAM_RD], a_dr_wr = a[`NPU8_FP_DRAM_WR], b_dr_rd = b[`NPU8_FP_DRAM_RD], b_dr_wr = b[`NPU8_FP_DRAM_WR];
+    wire sp_overlap = a[`NPU8_FP_SP_LO] <= b[`NPU8_FP_SP_HI] && b[`NPU8_FP_SP_LO] <= a[`NPU8_FP_SP_HI];
+    wire ac_overlap = a[`NPU8_FP_ACC_LO] <= b[`NPU8_FP_ACC_HI] && b[`NPU8_FP_ACC_LO] <= a[`NPU8_FP_ACC_HI];
+    wire dr_overlap = a[`NPU8_FP_DRAM_LO] <= b[`NPU8_FP_DRAM_HI] && b[`NPU8_FP_DRAM_LO] <= a[`NPU8_FP_DRAM_HI];
+    wire a_w_rd = a[`NPU8_FP_SPW_RD], b_w_rd = b[`NPU8_FP_SPW_RD];
+    // a's weights vs b's SP range, and b's weights vs a's
+    wire aw_b_sp = a[`NPU8_FP_SPW_LO] <= b[`NPU8_FP_SP_HI] && b[`NPU8_FP_SP_LO] <= a[`NPU8_FP_SPW_HI];
+    wire bw_a_sp = b[`NPU8_FP_SPW_LO] <= a[`NPU8_FP_SP_HI] && a[`NPU8_FP_SP_LO] <= b[`NPU8_FP_SPW_HI];
     assign conflict = (a_w_rd && b_sp_wr && aw_b_sp) || (b_w_rd && a_sp_wr && bw_a_sp)
                    || (sp_overlap && ((a_sp_wr && (b_sp_rd || b_sp_wr)) || (b_sp_wr && a_sp_rd)))
                    || (ac_overlap && ((a_ac_wr && (b_ac_rd || b_ac_wr)) || (b_ac_wr && a_ac_rd)))

@@ -2,6 +2,7 @@
 // order, and the footprint (which SP rows, ACC rows and DRAM bytes it reads or writes) that the dispatcher's
 // hazard check compares. Purely combinational.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module instr_decode #(
     parameter integer N          = 8,
     parameter integer SP_ROWS    = 4096,
@@ -23,38 +24,37 @@ module instr_decode #(
     output reg          dram_rd, dram_wr,
     output reg  [33:0]  dram_lo, dram_hi
 );
-    localparam [3:0] E_NONE = 4'd0, E_OPCODE = 4'd1, E_RESERVED = 4'd2, E_FIELD = 4'd3, E_SP = 4'd4,
-                     E_ACC = 4'd5, E_DRAM = 4'd6, E_PROG = 4'd7;
-    localparam [3:0] OP_LOAD = 4'd1, OP_MATMUL = 4'd2, OP_STORE = 4'd3, OP_PAD = 4'd4, OP_CONFIG = 4'd5,
-                     OP_HALT = 4'd7;      // SYNC (6) has no fields: the default case
     localparam [23:0] SPR = SP_ROWS[23:0], ACR = ACC_ROWS[23:0], NN = N[23:0];
 
-    assign op = word[3:0];
-    wire        flag  = word[4];
-    wire [23:0] row   = {8'd0, word[23:8]};
-    wire [23:0] y     = {16'd0, word[31:24]};
-    wire [23:0] x     = {12'd0, word[43:32]};
-    wire [23:0] len   = {19'd0, word[47:44]} + 24'd1;
-    wire [23:0] pt    = {20'd0, word[51:48]}, pb = {20'd0, word[55:52]};
-    wire [23:0] pl    = {20'd0, word[59:56]}, pr = {20'd0, word[63:60]};
-    wire [33:0] addr  = {2'd0, word[95:64]};
-    wire [33:0] xs    = {22'd0, word[107:96]};
-    wire [33:0] ys    = {14'd0, word[127:108]};
-    wire [23:0] a_row = {8'd0, word[23:8]}, w_row = {8'd0, word[39:24]};
-    wire [23:0] c_row = {8'd0, word[55:40]}, m = {8'd0, word[71:56]};
-    wire [23:0] count = {8'd0, word[39:24]};
-    wire [24:0] value_hi = word[95:71];   // a PAD SP value is int8 when these bits all equal bit 7
+    // Fields are cut as rtl/npu8_isa.vh (generated from golden/isa.py) lays them out. LOAD and STORE share
+    // their transfer fields, MATMUL and PAD their own; the opcode says which names apply.
+    assign op = word[`NPU8_OPCODE];
+    wire        flag  = word[`NPU8_LOAD_MEM];          // LOAD/PAD mem, MATMUL acc, STORE quant
+    wire [23:0] row   = {8'd0, word[`NPU8_LOAD_ROW]};
+    wire [23:0] y     = {16'd0, word[`NPU8_LOAD_Y]};
+    wire [23:0] x     = {12'd0, word[`NPU8_LOAD_X]};
+    wire [23:0] len   = {20'd0, word[`NPU8_LOAD_LEN]} + `NPU8_LOAD_LEN_BIAS;
+    wire [23:0] pt    = {20'd0, word[`NPU8_LOAD_PT]}, pb = {20'd0, word[`NPU8_LOAD_PB]};
+    wire [23:0] pl    = {20'd0, word[`NPU8_LOAD_PL]}, pr = {20'd0, word[`NPU8_LOAD_PR]};
+    wire [33:0] addr  = {2'd0, word[`NPU8_LOAD_ADDR]};
+    wire [33:0] xs    = {22'd0, word[`NPU8_LOAD_XS]};
+    wire [33:0] ys    = {14'd0, word[`NPU8_LOAD_YS]};
+    wire [23:0] a_row = {8'd0, word[`NPU8_MATMUL_A_ROW]}, w_row = {8'd0, word[`NPU8_MATMUL_W_ROW]};
+    wire [23:0] c_row = {8'd0, word[`NPU8_MATMUL_ACC_ROW]}, m = {8'd0, word[`NPU8_MATMUL_M]};
+    wire [23:0] count = {8'd0, word[`NPU8_PAD_COUNT]};
+    wire [31:0] value = word[`NPU8_PAD_VALUE];
 
     // reserved bits per opcode (every bit its table does not name)
     reg [127:0] reserved;
     always @* begin
         case (op)
-            OP_LOAD:   reserved = {120'd0, 3'b111, 5'd0};
-            OP_STORE:  reserved = {64'd0, 16'hFFFF, 40'd0, 3'b111, 5'd0};
-            OP_MATMUL: reserved = {{56{1'b1}}, 64'd0, 3'b111, 5'd0};
-            OP_PAD:    reserved = {{32{1'b1}}, 32'd0, {24{1'b1}}, 32'd0, 3'b111, 5'd0};
-            OP_CONFIG: reserved = {{72{1'b1}}, 24'd0, 2'b11, 22'd0, 3'b111, 5'd0};
-            default:   reserved = {{124{1'b1}}, 4'd0};   // SYNC, HALT: everything but the opcode
+            `NPU8_OP_LOAD:   reserved = `NPU8_LOAD_RESERVED;
+            `NPU8_OP_MATMUL: reserved = `NPU8_MATMUL_RESERVED;
+            `NPU8_OP_STORE:  reserved = `NPU8_STORE_RESERVED;
+            `NPU8_OP_PAD:    reserved = `NPU8_PAD_RESERVED;
+            `NPU8_OP_CONFIG: reserved = `NPU8_CONFIG_RESERVED;
+            `NPU8_OP_SYNC:   reserved = `NPU8_SYNC_RESERVED;
+            default:         reserved = `NPU8_HALT_RESERVED;
         endcase
     end
 
@@ -63,34 +63,33 @@ module instr_decode #(
     wire [23:0] w_elems  = pl + x + pr;
     wire [23:0] ld_rows  = h_rows * w_elems;           // at most 285 * 4125
     wire [23:0] st_rows  = y * x;
-    wire        wide     = (op == OP_LOAD) ? flag : !flag;   // int32 elements: LOAD to ACC, raw STORE
+    wire        wide     = (op == `NPU8_OP_LOAD) ? flag : !flag;   // int32 elements: LOAD to ACC, raw STORE
     wire [33:0] eb       = wide ? {8'd0, len, 2'b00} : {10'd0, len};
     wire [33:0] span_end = addr + ({10'd0, y} - 34'd1) * ys + ({10'd0, x} - 34'd1) * xs + eb - 34'd1;
     wire [33:0] prog_end = {2'd0, inst_base} + {14'd0, inst_count, 4'd0} - 34'd1;
-    wire        val_int8 = (value_hi == 25'd0) || (value_hi == {25{1'b1}});
+    wire        val_int8 = $signed(value) >= -32'sd128 && $signed(value) <= 32'sd127;   // a PAD SP value is int8
 
-    // MATMUL reads two SP ranges; the footprint keeps their hull (conservative: may serialise more, never less)
     wire [23:0] a_end = a_row + m - 24'd1, w_end = w_row + NN - 24'd1;
 
     always @* begin
-        err = E_NONE;
+        err = `NPU8_ERR_NONE;
         sp_rd = 1'b0; sp_wr = 1'b0; acc_rd = 1'b0; acc_wr = 1'b0; dram_rd = 1'b0; dram_wr = 1'b0;
         spw_rd = 1'b0; spw_lo = 24'd0; spw_hi = 24'd0;
         sp_lo = 24'd0; sp_hi = 24'd0; acc_lo = 24'd0; acc_hi = 24'd0; dram_lo = 34'd0; dram_hi = 34'd0;
-        if (op == 4'd0 || op > OP_HALT) err = E_OPCODE;
-        else if ((word & reserved) != 128'd0) err = E_RESERVED;
+        if (!`NPU8_OP_LEGAL(op)) err = `NPU8_ERR_ILLEGAL_OPCODE;
+        else if ((word & reserved) != 128'd0) err = `NPU8_ERR_RESERVED_BITS;
         else begin
             case (op)
-                OP_LOAD, OP_STORE: begin
-                    if (y == 24'd0 || x == 24'd0 || len > NN) err = E_FIELD;
-                    else if (op == OP_LOAD && !flag && row + ld_rows > SPR) err = E_SP;
-                    else if (op == OP_LOAD && flag && row + ld_rows > ACR) err = E_ACC;
-                    else if (op == OP_STORE && row + st_rows > ACR) err = E_ACC;
-                    else if (span_end >= DRAM_BYTES) err = E_DRAM;
-                    else if (op == OP_STORE && addr <= prog_end && span_end >= {2'd0, inst_base}) err = E_PROG;
+                `NPU8_OP_LOAD, `NPU8_OP_STORE: begin
+                    if (y == 24'd0 || x == 24'd0 || len > NN) err = `NPU8_ERR_BAD_FIELD;
+                    else if (op == `NPU8_OP_LOAD && !flag && row + ld_rows > SPR) err = `NPU8_ERR_SP_RANGE;
+                    else if (op == `NPU8_OP_LOAD && flag && row + ld_rows > ACR) err = `NPU8_ERR_ACC_RANGE;
+                    else if (op == `NPU8_OP_STORE && row + st_rows > ACR) err = `NPU8_ERR_ACC_RANGE;
+                    else if (span_end >= DRAM_BYTES) err = `NPU8_ERR_DRAM_RANGE;
+                    else if (op == `NPU8_OP_STORE && addr <= prog_end && span_end >= {2'd0, inst_base}) err = `NPU8_ERR_PROG_WRITE;
                     dram_lo = addr;
                     dram_hi = span_end;
-                    if (op == OP_LOAD) begin
+                    if (op == `NPU8_OP_LOAD) begin
                         dram_rd = 1'b1;
                         sp_wr = !flag; acc_wr = flag;
                         sp_lo = row; sp_hi = row + ld_rows - 24'd1;
@@ -101,20 +100,20 @@ module instr_decode #(
                         acc_lo = row; acc_hi = row + st_rows - 24'd1;
                     end
                 end
-                OP_MATMUL: begin
-                    if (m == 24'd0) err = E_FIELD;
-                    else if (a_row + m > SPR || w_row + NN > SPR) err = E_SP;
-                    else if (c_row + m > ACR) err = E_ACC;
+                `NPU8_OP_MATMUL: begin
+                    if (m == 24'd0) err = `NPU8_ERR_BAD_FIELD;
+                    else if (a_row + m > SPR || w_row + NN > SPR) err = `NPU8_ERR_SP_RANGE;
+                    else if (c_row + m > ACR) err = `NPU8_ERR_ACC_RANGE;
                     // activations and weights as two ranges: a LOAD between them is no hazard
                     sp_rd = 1'b1;  sp_lo = a_row;  sp_hi = a_end;
                     spw_rd = 1'b1; spw_lo = w_row; spw_hi = w_end;
                     acc_rd = flag; acc_wr = 1'b1;
                     acc_lo = c_row; acc_hi = a_end - a_row + c_row;
                 end
-                OP_PAD: begin
-                    if (count == 24'd0 || (!flag && !val_int8)) err = E_FIELD;
-                    else if (!flag && row + count > SPR) err = E_SP;
-                    else if (flag && row + count > ACR) err = E_ACC;
+                `NPU8_OP_PAD: begin
+                    if (count == 24'd0 || (!flag && !val_int8)) err = `NPU8_ERR_BAD_FIELD;
+                    else if (!flag && row + count > SPR) err = `NPU8_ERR_SP_RANGE;
+                    else if (flag && row + count > ACR) err = `NPU8_ERR_ACC_RANGE;
                     sp_wr = !flag; acc_wr = flag;
                     sp_lo = row; sp_hi = row + count - 24'd1;
                     acc_lo = row; acc_hi = row + count - 24'd1;

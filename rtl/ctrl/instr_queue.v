@@ -2,10 +2,11 @@
 // the unit is executing; it leaves only when the unit reports it done, so every instruction still queued or
 // executing shows its footprint to the dispatcher's hazard check (slots flattened in `fp_all`).
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module instr_queue #(
     parameter integer DEPTH = 4,                 // a power of two
-    parameter integer W     = 191,               // {index[15:0], cfg[46:0], word[127:0]}
-    parameter integer FPW   = 219
+    parameter integer W     = `NPU8_QE_W,        // a queue entry {index, cfg, word}
+    parameter integer FPW   = `NPU8_FP_W
 ) (
     input  wire               clk,
     input  wire               rst_n,

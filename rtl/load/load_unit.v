@@ -8,14 +8,15 @@
 // LA element reads are in flight at once and the DRAM latency is paid once per LA elements, not per element;
 // the data comes back in request order (one AXI ID) and the writer consumes it element by element.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module load_unit #(
     parameter integer N = 8
 ) (
     input  wire             clk,
     input  wire             rst_n,
-    // load queue head: {index[15:0], cfg[46:0], word[127:0]}
+    // load queue head: a queue entry {index, cfg, word} (rtl/npu8_isa.vh)
     input  wire             lq_valid,
-    input  wire [190:0]     lq_head,
+    input  wire [`NPU8_QE_W-1:0] lq_head,
     output reg              lq_done,
     output reg              lq_err,
     // scratchpad write (port 0)
@@ -43,6 +44,15 @@ module load_unit #(
     output reg  [15:0]      ev_rd_bytes
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DONE = 2'd2;
+    // the head's fields (LOAD and PAD share mem and row; PAD's value sits where LOAD's addr does)
+    wire [`NPU8_INSTR_W-1:0] hw = lq_head[`NPU8_QE_WORD];
+    wire        h_pad   = hw[`NPU8_OPCODE] == `NPU8_OP_PAD;
+    wire [7:0]  h_y     = hw[`NPU8_LOAD_Y];
+    wire [11:0] h_x     = hw[`NPU8_LOAD_X];
+    wire [3:0]  h_pt    = hw[`NPU8_LOAD_PT], h_pb = hw[`NPU8_LOAD_PB], h_pl = hw[`NPU8_LOAD_PL], h_pr = hw[`NPU8_LOAD_PR];
+    wire [31:0] h_addr  = hw[`NPU8_LOAD_ADDR];
+    wire [8:0]  h_h     = {5'd0, h_pt} + {1'b0, h_y} + {5'd0, h_pb};
+    wire [12:0] h_w     = {9'd0, h_pl} + {1'b0, h_x} + {9'd0, h_pr};
     reg [1:0] state;
     localparam [7:0] LA = 8'd128;          // element reads in flight (the AXI master's MAX_OUT matches)
 
@@ -114,8 +124,8 @@ module load_unit #(
         end else begin
             if (state == S_IDLE && lq_valid && !lq_done) begin
                 qa_i <= 8'd0; qa_j <= 12'd0;
-                qa_row <= lq_head[95:64]; qa_addr <= lq_head[95:64];
-                qa_more <= lq_head[3:0] != 4'd4;           // LOAD (PAD reads nothing)
+                qa_row <= h_addr; qa_addr <= h_addr;
+                qa_more <= !h_pad;                         // LOAD (PAD reads nothing)
             end
             if (rq_fire && !qa_go) rq_valid <= 1'b0;
             if (qa_go) begin
@@ -147,20 +157,18 @@ module load_unit #(
             ev_rd_bytes <= 16'd0;
             case (state)
                 S_IDLE: if (lq_valid && !lq_done) begin
-                    is_pad <= lq_head[3:0] == 4'd4;
-                    to_acc <= lq_head[4];
-                    row <= lq_head[23:8];
-                    y <= lq_head[31:24];  x <= lq_head[43:32];  len <= {1'b0, lq_head[47:44]} + 5'd1;
-                    pt <= lq_head[51:48];  pl <= lq_head[59:56];
-                    addr <= lq_head[67:64];  xs <= lq_head[107:96];  ys <= lq_head[127:108];
-                    pad_value <= lq_head[173:166];
-                    fill <= lq_head[95:64];
-                    h <= {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]};
-                    w <= {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]};
+                    is_pad <= h_pad;
+                    to_acc <= hw[`NPU8_LOAD_MEM];
+                    row <= hw[`NPU8_LOAD_ROW];
+                    y <= h_y;  x <= h_x;  len <= {1'b0, hw[`NPU8_LOAD_LEN]} + `NPU8_LOAD_LEN_BIAS;
+                    pt <= h_pt;  pl <= h_pl;
+                    addr <= h_addr[3:0];  xs <= hw[`NPU8_LOAD_XS];  ys <= hw[`NPU8_LOAD_YS];
+                    pad_value <= lq_head[`NPU8_QE_CFG_PAD];
+                    fill <= hw[`NPU8_PAD_VALUE];
+                    h <= h_h;
+                    w <= h_w;
                     r <= 9'd0;  c <= 13'd0;  k <= 22'd0;  any_err <= 1'b0;  got <= 3'd0;
-                    total <= (lq_head[3:0] == 4'd4) ? {6'd0, lq_head[39:24]} :
-                             ({13'd0, {5'd0, lq_head[51:48]} + {1'b0, lq_head[31:24]} + {5'd0, lq_head[55:52]}}) *
-                             ({9'd0, {9'd0, lq_head[59:56]} + {1'b0, lq_head[43:32]} + {9'd0, lq_head[63:60]}});
+                    total <= h_pad ? {6'd0, hw[`NPU8_PAD_COUNT]} : {13'd0, h_h} * {9'd0, h_w};
                     state <= S_RUN;
                 end
                 S_RUN: begin
@@ -213,7 +221,7 @@ module load_unit #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{lq_head[190:174], lq_head[165:128], lq_head[7:5], aligned[639:512], rd_last, last_byte[3:0], qa_last[31:7], qa_last[3:0],
+    wire unused = &{lq_head, hw, aligned[639:512], rd_last, last_byte[3:0], qa_last[31:7], qa_last[3:0],
                     h, di[8:4], dj[12:4]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

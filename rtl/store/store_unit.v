@@ -10,14 +10,15 @@
 // elements overlap the later one's bytes remain, as the ISA says.
 // Bus width 128 bits: an element (at most 64 bytes) spans at most 5 words.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module store_unit #(
     parameter integer N = 8
 ) (
     input  wire             clk,
     input  wire             rst_n,
-    // store queue head: {index[15:0], cfg[46:0], word[127:0]}
+    // store queue head: a queue entry {index, cfg, word} (rtl/npu8_isa.vh)
     input  wire             sq_valid,
-    input  wire [190:0]     sq_head,
+    input  wire [`NPU8_QE_W-1:0] sq_head,
     output reg              sq_done,
     output reg              sq_err,
     // accumulator read port
@@ -42,6 +43,9 @@ module store_unit #(
     output reg  [15:0]      ev_wr_bytes
 );
     localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
+    wire [`NPU8_INSTR_W-1:0] hw = sq_head[`NPU8_QE_WORD];
+    wire [7:0]  h_y = hw[`NPU8_STORE_Y];
+    wire [11:0] h_x = hw[`NPU8_STORE_X];
     localparam [2:0] EQ = 3'd4;           // element FIFO depth (covers read + requantise latency)
     localparam integer EW = N * 32;       // a FIFO entry: raw lanes, or the requantised bytes in its low bits
     reg [1:0] state;
@@ -155,14 +159,14 @@ module store_unit #(
             end
             case (state)
                 S_IDLE: if (sq_valid && !sq_done) begin
-                    quant <= sq_head[4];  row <= sq_head[23:8];  y <= sq_head[31:24];  x <= sq_head[43:32];
-                    len <= {1'b0, sq_head[47:44]} + 5'd1;  xs <= sq_head[107:96];
-                    ys <= sq_head[127:108];
-                    relu <= sq_head[174];  zp <= sq_head[165:158];  shift <= sq_head[157:152];
-                    mult <= sq_head[151:128];
-                    total <= {12'd0, sq_head[31:24]} * {8'd0, sq_head[43:32]};
+                    quant <= hw[`NPU8_STORE_QUANT];  row <= hw[`NPU8_STORE_ROW];  y <= h_y;  x <= h_x;
+                    len <= {1'b0, hw[`NPU8_STORE_LEN]} + `NPU8_STORE_LEN_BIAS;  xs <= hw[`NPU8_STORE_XS];
+                    ys <= hw[`NPU8_STORE_YS];
+                    relu <= sq_head[`NPU8_QE_CFG_RELU];  zp <= sq_head[`NPU8_QE_CFG_OUT_ZP];
+                    shift <= sq_head[`NPU8_QE_CFG_SHIFT];  mult <= sq_head[`NPU8_QE_CFG_MULTIPLIER];
+                    total <= {12'd0, h_y} * {8'd0, h_x};
                     k_r <= 20'd0; i <= 8'd0; j <= 12'd0; any_err <= 1'b0;
-                    row_addr <= sq_head[95:64]; e_addr <= sq_head[95:64];
+                    row_addr <= hw[`NPU8_STORE_ADDR]; e_addr <= hw[`NPU8_STORE_ADDR];
                     state <= S_RUN;
                 end
                 S_RUN: if (last && j + 12'd1 == x && i + 8'd1 == y) state <= S_DRAIN;
@@ -175,7 +179,6 @@ module store_unit #(
         end
     end
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{sq_head[190:175], sq_head[173:166], sq_head[63:48], sq_head[7:5], sq_head[3:0],
-                    e_last[31:7], e_last[3:0], q_valid[N-1:1]};   // index, pad value, opcode: not needed here
+    wire unused = &{sq_head, hw, e_last[31:7], e_last[3:0], q_valid[N-1:1]};   // index, pad value, opcode: not needed here
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

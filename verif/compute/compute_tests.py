@@ -13,6 +13,7 @@ from pyuvm import ConfigDB
 from golden import isa
 from golden.asm import disassemble_one
 from golden.isa import MachineConfig, Op
+from golden.layout import queue_entry
 from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
@@ -60,7 +61,7 @@ class ComputeBaseTest(BaseTest):
             image[2048:2048 + len(prog)] = prog
             res = run_program(self.cfg, bytes(image), 2048, 2, sp=sp, acc=acc)
             assert res.status == "DONE", res.message()
-            d.cq_head.value = (k << 175) | isa.encode(ins)
+            d.cq_head.value = queue_entry(k, isa.encode(ins))
             d.cq_valid.value = 1
             while True:
                 await RisingEdge(d.clk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import cocotb
 from cocotb.triggers import ReadOnly, RisingEdge
 
+from golden.layout import QUEUE_ENTRY
 from verif.common.counters import COUNTERS
 from verif.common.clock_reset import cycle, reset, start_clock
 from verif.common.triggers import until_high
@@ -100,7 +101,8 @@ class CtrlBfm:
         while True:
             await until_high(valid)
             h = int(head.value)
-            index, cfg, word = h >> 175, (h >> 128) & ((1 << 47) - 1), h & ((1 << 128) - 1)
+            entry = QUEUE_ENTRY.unpack(h)
+            index, cfg, word = entry["index"], entry["cfg"], entry["word"]
             start = cycle()
             busy_sig, bytes_sig = UNIT_EVENT[name]
             work = int(self.rng.integers(0, self.max_delay + 1))

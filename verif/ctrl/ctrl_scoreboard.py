@@ -7,8 +7,9 @@
   everything before it completed; done rises after the last unit finished."""
 from __future__ import annotations
 
-from golden.footprint import QUEUE, conflict, footprint
-from golden.isa import ErrorCode, Op
+from golden.footprint import conflict, footprint
+from golden.layout import config_snapshot
+from golden.isa import QUEUE, ErrorCode, Op
 from golden.simulator import run_program
 from verif.common.counters import cycle_invariant_error
 from verif.common.scoreboard_base import ScoreboardBase
@@ -37,8 +38,7 @@ class CtrlScoreboard(ScoreboardBase):
         from golden.isa import encode
         for i, ins in enumerate(rp.prog[:limit]):
             if ins.op == Op.CONFIG:
-                cfg = (ins.relu << 46) | ((ins.pad & 0xFF) << 38) | ((ins.out_zp & 0xFF) << 30) | \
-                      (ins.shift << 24) | ins.multiplier
+                cfg = config_snapshot(ins)
             elif ins.op == Op.SYNC:
                 sync_before.append(i)
             elif ins.op in QUEUE:

@@ -12,6 +12,7 @@ from pyuvm import ConfigDB
 from golden import isa
 from golden.asm import disassemble_one
 from golden.isa import MachineConfig, Op
+from golden.layout import config_snapshot, queue_entry
 from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
@@ -40,9 +41,7 @@ class LoadBaseTest(BaseTest):
 
     async def execute(self, k, conf, ins):
         d = cocotb.top
-        c = conf
-        cfg_bits = (c.relu << 46) | ((c.pad & 0xFF) << 38) | ((c.out_zp & 0xFF) << 30) | (c.shift << 24) | c.multiplier
-        d.lq_head.value = (k << 175) | (cfg_bits << 128) | isa.encode(ins)
+        d.lq_head.value = queue_entry(k, isa.encode(ins), config_snapshot(conf))
         d.lq_valid.value = 1
         await RisingEdge(d.lq_done)
         d.lq_valid.value = 0

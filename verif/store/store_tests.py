@@ -13,6 +13,7 @@ from pyuvm import ConfigDB
 from golden import isa
 from golden.asm import disassemble_one
 from golden.isa import MachineConfig, Op
+from golden.layout import config_snapshot, queue_entry
 from golden.random_program import Generator
 from golden.simulator import run_program
 from verif.common import context
@@ -59,9 +60,7 @@ class StoreBaseTest(BaseTest):
             golden_image[DATA:DATA + len(blob)] = blob
             res = run_program(self.cfg, bytes(golden_image), DATA, 3, acc=acc)
             assert res.status == "DONE", res.message()
-            c = conf
-            cfg_bits = (c.relu << 46) | ((c.pad & 0xFF) << 38) | ((c.out_zp & 0xFF) << 30) | (c.shift << 24) | c.multiplier
-            d.sq_head.value = (k << 175) | (cfg_bits << 128) | isa.encode(store)
+            d.sq_head.value = queue_entry(k, isa.encode(store), config_snapshot(conf))
             d.sq_valid.value = 1
             await RisingEdge(d.sq_done)
             d.sq_valid.value = 0

@@ -6,8 +6,8 @@ from __future__ import annotations
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 
 from golden.checks import load_rows
-from golden.footprint import QUEUE, conflict, footprint, memory
-from golden.isa import MEM_ACC, ErrorCode, Instr, MachineConfig, Op
+from golden.footprint import conflict, footprint, memory
+from golden.isa import MEM_ACC, QUEUE, ErrorCode, Instr, MachineConfig, Op
 
 from .top_items import ProgramItem, ProgramResult
 

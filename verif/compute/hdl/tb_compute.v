@@ -1,6 +1,7 @@
 // Testbench top for the compute unit: compute_unit + mac_array + scratchpad + accumulator. cocotb fills the
 // scratchpad through port 0, hands MATMUL records to the unit and reads the accumulator back.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module tb_compute #(
     parameter integer N        = 8,
     parameter integer SP_ROWS  = 64,
@@ -9,7 +10,7 @@ module tb_compute #(
     input  wire             clk,
     input  wire             rst_n,
     input  wire             cq_valid,
-    input  wire [190:0]     cq_head,
+    input  wire [`NPU8_QE_W-1:0]     cq_head,
     output wire             cq_done,
     output wire             cq_err,
     output wire             ev_mac_active,

@@ -2,6 +2,7 @@
 // AXI4 protocol checker. cocotb hands LOAD/PAD records to the unit, reads the scratchpad back through port 1
 // and the accumulator through its read port, and attaches an AXI RAM to m_axi_*.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module tb_load #(
     parameter integer N        = 8,
     parameter integer SP_ROWS  = 64,
@@ -10,7 +11,7 @@ module tb_load #(
     input  wire             clk,
     input  wire             rst_n,
     input  wire             lq_valid,
-    input  wire [190:0]     lq_head,
+    input  wire [`NPU8_QE_W-1:0]     lq_head,
     output wire             lq_done,
     output wire             lq_err,
     output wire             ev_stall_dma_rd,

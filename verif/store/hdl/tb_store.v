@@ -2,6 +2,7 @@
 // checker. cocotb fills the accumulator through its write port, hands STORE records to the unit and attaches
 // an AXI RAM to m_axi_*.
 `timescale 1ns / 1ps
+`include "npu8_isa.vh"
 module tb_store #(
     parameter integer N    = 8,
     parameter integer ROWS = 64
@@ -15,7 +16,7 @@ module tb_store #(
     input  wire [N*32-1:0]  w_data,
     // the store queue's head
     input  wire             sq_valid,
-    input  wire [190:0]     sq_head,
+    input  wire [`NPU8_QE_W-1:0]     sq_head,
     output wire             sq_done,
     output wire             sq_err,
     output wire             ev_stall_dma_wr,
