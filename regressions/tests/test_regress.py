@@ -75,7 +75,7 @@ def test_testplan_names_real_tests_and_every_suite_loads():
     for item in plan["features"]:
         for t in item.get("tests", []):
             block, cls = t.split(".", 1)
-            assert (block == "golden" and cls in regress.golden_regress.TESTS) or \
+            assert (block == "golden" and cls in regress.golden_cases.TESTS) or \
                 (block in blocks.BLOCKS and cls in blocks.BLOCKS[block].tests), f"{item['name']}: {t}"
     for suite in yaml.safe_load(regress.TESTLIST.read_text()):
         assert regress.load_suite(regress.TESTLIST, suite), suite

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import SIMULATORS, run
+from sim.runner import ROOT, SIMULATORS, run
 
 HERE = Path(__file__).parent
 
@@ -15,8 +15,15 @@ def failures(results: Path) -> int:
 
 
 @pytest.mark.parametrize("sim", SIMULATORS)
-def test_probe_runs(sim, tmp_path):
+def test_probe_runs(sim, tmp_path, capfd):
     results = run(sim, "toolchain_probe", [HERE / "toolchain_probe.v"], "probe_tb", tmp_path,
                   parameters={"WIDTH": 8}, seed=1, extra_env={"PYTHONPATH": str(HERE)})
     assert failures(results) == 0
     assert ET.parse(results).getroot().findall(".//testcase"), "no cocotb testcase ran"
+    # quiet: the build's one line (built or cached, warnings, its log) and nothing from compiler or simulator
+    out, err = capfd.readouterr()
+    (line,) = out.splitlines()
+    assert line.startswith(f"build toolchain_probe {sim} WIDTH=8: ") and "0 warning(s)" in line, line
+    log = Path(line.rsplit("log ", 1)[1])
+    assert "Running command" in (log if log.is_absolute() else ROOT / log).read_text()
+    assert err == ""

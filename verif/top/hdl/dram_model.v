@@ -42,7 +42,8 @@ module dram_model #(
 );
     localparam integer BW    = DW / 8;
     localparam integer SHIFT = $clog2(BW);
-    localparam integer WORDS = BYTES / BW;
+    localparam [33:0]  WORDS_W = BYTES / {2'b00, BW};   // 34-bit division, then the (small) count
+    localparam integer WORDS = WORDS_W[31:0];
     localparam integer QW    = $clog2(QD);
     localparam integer AW    = $clog2(WORDS);
 
