@@ -96,11 +96,7 @@ module compute_unit #(
     reg  [15:0] outs;                              // result rows of the head MATMUL written so far
     wire [`NPU8_INSTR_W-1:0] head_w = cq_head[`NPU8_QE_WORD];
     wire [15:0] head_m = head_w[`NPU8_MATMUL_M];
-`ifdef NPU8_FAULT_COMPUTE_HANG
-    assign cq_done   = 1'b0;                       // injected fault for the watchdog's self-test: never done
-`else
     assign cq_done   = o_valid && outs + 16'd1 == head_m;
-`endif
     assign cq_err    = 1'b0;                       // no bus traffic: a MATMUL cannot fail once issued
     assign acc_valid = o_valid;
     assign acc_acc   = o_tag[16];
@@ -131,7 +127,7 @@ module compute_unit #(
                 sp_valid <= 1'b1;
                 sp_row   <= (phase == 2'd1 ? i_wrow : i_arow) + ik;
 `ifdef NPU8_FAULT_COMPUTE_NO_ACCUMULATE
-                // Injected fault for the scoreboard's self-test: results always overwrite.
+                // Injected fault (verif/faults.yaml): results always overwrite.
                 req_meta <= {phase == 2'd1, phase == 2'd2 && ik == 16'd0, 1'b0, i_crow + ik};
 `else
                 req_meta <= {phase == 2'd1, phase == 2'd2 && ik == 16'd0, i_accf, i_crow + ik};

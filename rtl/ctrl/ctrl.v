@@ -143,7 +143,7 @@ module ctrl #(
         end
     endgenerate
 `ifdef NPU8_FAULT_CTRL_NO_HAZARD
-    // Injected fault for the scoreboard's self-test: issue without looking at the other queues.
+    // Injected fault (verif/faults.yaml): issue without looking at the other queues.
     wire hazard = 1'b0;
 `else
     wire hazard = (to_lq && (|hit_c || |hit_s)) || (to_cq && (|hit_l || |hit_s)) || (to_sq && (|hit_l || |hit_c));

@@ -105,7 +105,7 @@ module axi_master #(
     wire        ar_free = !m_axi_arvalid || m_axi_arready;
     wire        can_issue = ar_free && (outstanding < MAX_OUT[OW-1:0] || (m_axi_rvalid && m_axi_rready && m_axi_rlast));
 `ifdef NPU8_FAULT_AXI_FIXED_PRIORITY
-    // Injected fault for the scoreboard's self-test: fetch always wins, so the load client can starve.
+    // Injected fault (verif/faults.yaml): fetch always wins, so the load client can starve.
     wire        grant1 = want1 && !want0;
 `else
     wire        grant1 = want1 && (!want0 || last_grant == 1'b0);
@@ -215,8 +215,8 @@ module axi_master #(
     assign wd_ready     = w_state == W_DATA && w_take != 5'd0 && (!wbuf_valid || w_fire);
     wire   take         = wd_valid && wd_ready;
 `ifdef NPU8_FAULT_AXI_W_PASSTHROUGH
-    // Injected fault for the protocol checker's self-test: the client's valid straight onto WVALID, which
-    // can then drop before WREADY.
+    // Injected fault (verif/faults.yaml): the client's valid straight onto WVALID, which can then drop
+    // before WREADY.
     assign m_axi_wvalid = w_state == W_DATA && wd_valid && w_take != 5'd0;
     assign m_axi_wdata  = wd_data;
     assign m_axi_wstrb  = wd_strb;

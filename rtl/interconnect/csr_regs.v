@@ -105,7 +105,7 @@ module csr_regs #(
                     12'h010: inst_base  <= merge(inst_base, wd, ws) & 32'hFFFF_FFF0;
                     12'h014: inst_count <= count_merged[15:0];
 `ifdef NPU8_FAULT_CSR_W1C
-                    // Injected fault for the scoreboard's self-test: IRQ_STATUS cannot be cleared.
+                    // Injected fault (verif/faults.yaml): IRQ_STATUS cannot be cleared.
                     12'h018: ;
 `else
                     12'h018: if (ws[0] && wd[0] && !done_pulse) irq_status <= 1'b0;

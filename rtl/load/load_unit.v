@@ -188,7 +188,7 @@ module load_unit #(
                                 acc_wdata[l*32 +: 32] <= (l < len) ? aligned[l*32 +: 32] : 32'd0;
                             end else begin
 `ifdef NPU8_FAULT_LOAD_PAD_LANES
-                                // Injected fault for the scoreboard's self-test: pad elements fill every lane.
+                                // Injected fault (verif/faults.yaml): pad elements fill every lane.
                                 sp_wdata[l*8 +: 8]    <= is_pad ? fill[7:0] : pad_value;
 `else
                                 sp_wdata[l*8 +: 8]    <= is_pad ? fill[7:0] : (l < len ? pad_value : 8'd0);

@@ -18,7 +18,7 @@ module mac_pe (
     wire signed [7:0]  w = bank_in ? w1 : w0;
     wire signed [15:0] product = a_in * w;
 `ifdef NPU8_FAULT_MAC_SATURATE
-    // Injected fault for the scoreboard's self-test: the product saturates like a 16-bit signed value,
+    // Injected fault (verif/faults.yaml): the product saturates like a 16-bit signed value,
     // which only -128 x -128 (= +16384) can reveal... but 16384 fits, so clamp at 16383 instead.
     wire signed [15:0] used = (product == 16'sd16384) ? 16'sd16383 : product;
 `else

@@ -103,7 +103,7 @@ module accumulator #(
     assign w_wb_data  = s1_new;
 
 `ifdef NPU8_FAULT_ACC_NO_FORWARD
-    // Injected fault for the scoreboard's self-test: reads lose the forward (stale data after a write).
+    // Injected fault (verif/faults.yaml): reads lose the forward (stale data after a write).
     assign r_data = rd_rdata;
 `else
     assign r_data = forward(rd_rdata, fw_valid && fw_row == r_row_q, fw_lanes, fw_data);

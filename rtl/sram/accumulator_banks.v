@@ -68,13 +68,7 @@ module accumulator_banks #(
     assign r_ready     = rd_ready[r_hi];
     assign r_rsp_valid = |rsp_valid;
     assign r_rsp_err   = |rsp_err;
-`ifdef NPU8_FAULT_ACC_BANKS_READ_SELECT
-    // Injected fault for the scoreboard's self-test: the response picks its bank by the row now on the
-    // request lines, not by the row it answers.
-    assign r_data      = rd_data[r_hi];
-`else
     assign r_data      = rd_data[r_hi_q];
-`endif
     assign a_wb_valid  = wb_valid[a_hi_q];
     assign a_wb_data   = wb_data[a_hi_q];
 

@@ -39,7 +39,7 @@ module scratchpad #(
     localparam integer AW    = (DEPTH > 1) ? $clog2(DEPTH) : 1;
 
 `ifdef NPU8_FAULT_SP_WRAP
-    // Injected fault for the scoreboard's self-test: out-of-range rows wrap silently into the banks.
+    // Injected fault (verif/faults.yaml): out-of-range rows wrap silently into the banks.
     wire          p0_oor  = 1'b0;
     wire          p1_oor  = 1'b0;
 `else

@@ -73,12 +73,7 @@ module requant_lane (
     end
 
     // ---- stage 2: q = R24(p), r = RNE(q, shift), add the zero point, clamp ----------------------------------
-`ifdef NPU8_FAULT_REQUANT_SINGLE_ROUND
-    // Injected fault for the scoreboard's self-test: skip the float32 product rounding (one rounding only).
-    wire [56:0] q = {1'b0, p1};
-`else
     wire [56:0] q = r24(p1);
-`endif
     wire [63:0] r = rne({7'd0, q}, shift1);
     // |r| above 255 saturates whatever the zero point; below, the sum fits 10 signed bits
     wire        big = r > 64'd255;

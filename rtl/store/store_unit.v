@@ -103,7 +103,7 @@ module store_unit #(
     // element shifted to its byte offset inside the first word; strobes likewise
     wire [639:0]    shifted = {{(640 - EW){1'b0}}, elem} << {e_addr[3:0], 3'b000};
 `ifdef NPU8_FAULT_STORE_STROBE
-    // Injected fault for the scoreboard's self-test: strobes one byte short of the element.
+    // Injected fault (verif/faults.yaml): strobes one byte short of the element.
     wire [79:0]     mask    = ({16'd0, 64'hFFFF_FFFF_FFFF_FFFF} >> (7'd65 - eb)) << e_addr[3:0];
 `else
     wire [79:0]     mask    = ({16'd0, 64'hFFFF_FFFF_FFFF_FFFF} >> (7'd64 - eb)) << e_addr[3:0];

@@ -49,4 +49,8 @@ module tb_requant #(
         end
     end
     always @(posedge finished) $writememh("requant_out.hex", out_mem, 0, count - 1);
+`ifdef NPU8_FAULT_REQUANT_SINGLE_ROUND
+    // Injected fault (verif/faults.yaml): skip the float32 product rounding (one rounding only).
+    initial force u_dut.q = {1'b0, u_dut.p1};
+`endif
 endmodule

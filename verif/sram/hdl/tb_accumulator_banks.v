@@ -42,4 +42,9 @@ module tb_accumulator_banks #(
         b_rsp_valid <= rst_n && b_valid && b_ready;
         b_rsp_err   <= {16'd0, b_row} >= ROWS;
     end
+`ifdef NPU8_FAULT_ACC_BANKS_READ_SELECT
+    // Injected fault (verif/faults.yaml): the response picks its bank by the row now on the request lines,
+    // not by the row it answers.
+    initial force u_dut.r_data = u_dut.rd_data[u_dut.r_hi];
+`endif
 endmodule

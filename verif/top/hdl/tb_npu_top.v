@@ -74,4 +74,8 @@ module tb_npu_top #(
 
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 128;
 `include "axi4_checker_on_m_axi.vh"
+`ifdef NPU8_FAULT_COMPUTE_HANG
+    // Injected fault (verif/faults.yaml): the compute unit never reports its MATMUL done, so the program hangs.
+    initial force u_npu.u_compute.cq_done = 1'b0;
+`endif
 endmodule
