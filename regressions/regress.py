@@ -132,7 +132,7 @@ def _entry_runs(where: str, e, sims_filter, seed_override: tuple) -> list[dict]:
     else:
         if block not in blocks.BLOCKS:
             raise ListError(f"{where}: field 'test': unknown block {block!r} (have: {', '.join(blocks.BLOCKS)})")
-        if cls not in blocks.BLOCKS[block].tests and not cls.startswith("Planted"):
+        if cls not in blocks.BLOCKS[block].tests:
             raise ListError(f"{where}: field 'test': block {block!r} has no test {cls!r} "
                             f"(have: {', '.join(blocks.BLOCKS[block].tests)})")
         sims = e.get("sims", list(SIMULATORS))
