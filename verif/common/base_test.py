@@ -52,8 +52,11 @@ class BaseTest(uvm_test):
         coverage_db.export_to_yaml(str(path))
 
     def final_phase(self):
-        bfm = ConfigDB().get(None, "", "BFM")
-        bfm.stop()
+        self.stop()
+
+    def stop(self):
+        """Stop the BFMs' coroutines, so the next test in the same simulation starts clean."""
+        ConfigDB().get(None, "", "BFM").stop()     # environments not yet on EnvConfig publish their BFM
 
 
 async def settle(ns: int = 100):
