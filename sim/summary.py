@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from verif.common.clock_reset import CLOCK_NS
+from sim.clock import CLOCK_NS
 
 
 def run_summary(run_dir: Path) -> dict:

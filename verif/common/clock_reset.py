@@ -6,7 +6,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotb.utils import get_sim_time
 
-CLOCK_NS = 10
+from sim.clock import CLOCK_NS
 
 
 def cycle() -> int:
