@@ -5,8 +5,9 @@ file lock, so parallel pytest workers build each configuration once. Verilator i
 
 A build is quiet: the compiler's whole output (and the commands cocotb ran) goes to build/<key>/build.log, and
 `build()` returns a `Build` whose `line()` is the one console line (configuration, seconds, warnings, log).
-Parameters are passed as Verilog literals of their declared width (`34'd16384` for a `parameter [33:0]`), so
-an override never widens or truncates; sim/lint.py lints every build configuration with the same options.
+Parameters are passed as Verilog literals of their declared width (sim/hdl_params.py: `34'd16384` for a
+`parameter [33:0]`), so an override never widens or truncates; sim/lint.py lints every build configuration with
+the same options.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from .hdl_params import hdl_parameters
 from .tools import verilator_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,49 +67,6 @@ def _runner(sim: str):
     if sim == "verilator":
         os.environ.update(verilator_env())
     return get_runner(sim)
-
-
-# -- parameters as Verilog literals of their declared width ------------------------------------------------
-_COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
-# one `parameter` declaration: up to the next parameter/localparam keyword, the end of a body declaration (;)
-# or the end of the header's parameter list (`) (`)
-_PARAM_DECL = re.compile(r"\bparameter\b(.*?)(?=\bparameter\b|\blocalparam\b|;|\)\s*\(|\Z)", re.S)
-_RANGE = re.compile(r"\s*(signed\s+)?\[\s*(\d+)\s*:\s*(\d+)\s*\]")
-
-
-def declared_widths(toplevel: str, sources: list[Path]) -> dict[str, tuple[int, bool]]:
-    """{parameter: (width, signed)} for the parameters of module `toplevel` declared with a constant range
-    (`parameter [33:0] DRAM_BYTES`). Integer and untyped parameters (32 bits for an integer value) are left
-    out, and so is a range that is not two numbers: lint then reports any width warning it causes."""
-    for src in sources:
-        text = _COMMENTS.sub(" ", Path(src).read_text(errors="replace"))
-        m = re.search(rf"\bmodule\s+{re.escape(toplevel)}\b(.*?)\bendmodule\b", text, re.S)
-        if m:
-            break
-    else:
-        return {}
-    widths = {}
-    for decl in _PARAM_DECL.finditer(m.group(1)):
-        rng = _RANGE.match(decl.group(1))
-        if not rng:
-            continue
-        width = abs(int(rng.group(2)) - int(rng.group(3))) + 1
-        for name in re.findall(r"([A-Za-z_]\w*)\s*=(?!=)", decl.group(1)):
-            widths[name] = (width, bool(rng.group(1)))
-    return widths
-
-
-def hdl_parameters(toplevel: str, sources: list[Path], parameters: dict) -> dict:
-    """The parameter values as the builds pass them: an integer for a 32-bit (integer or untyped) parameter,
-    a sized literal for one declared with another width, e.g. {"N": 8, "DRAM_BYTES": "34'd16384"}."""
-    widths = declared_widths(toplevel, sources)
-    out = {}
-    for name, value in parameters.items():
-        width, signed = widths.get(name, (32, False))
-        if width != 32 and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            value = f"{width}'{'s' if signed else ''}d{value}"
-        out[name] = value
-    return out
 
 
 def option_args(sim: str, toplevel: str, hdl_params: dict, defines: dict | None = None) -> list[str]:

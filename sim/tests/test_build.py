@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from sim import blocks, lint
-from sim.runner import (BuildFailed, build, count_warnings, declared_widths, hdl_parameters, lint_command,
-                        option_args)
+from sim.hdl_params import declared_widths, hdl_parameters
+from sim.runner import BuildFailed, build, count_warnings, lint_command, option_args
 from sim.tools import verilator_env
 
 WIDE = """// a 34-bit parameter, as npu_top's DRAM_BYTES
