@@ -38,7 +38,7 @@ help:
 	@echo "                           Verilator code coverage. Builds print one line each; their output is in build.log"
 	@echo "  make regress TEST=golden.random_program SEED=k   one test of the list, one seed (golden: verbose, with"
 	@echo "                           its program listing; RTL: TEST=npu_top.TopSmokeTest [SIM=…], default parameters)"
-	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [TEST=…]   open (or locate) the waves of that run, with a saved view"
+	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [DIR=run dir | WAVE=file]   open the waves of a run with its saved view"
 	@echo "  make test                 the test suite (what CI runs)"
 	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
@@ -80,7 +80,7 @@ sim: setup
 
 waves: setup
 	$(VPY) -m sim.waves --block $(BLOCK) --sim $(or $(SIM),icarus) --seed $(or $(SEED),1) \
-	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)")
+	  $(if $(PARAMS),-P "$(PARAMS)") $(if $(DEFINES),--define "$(DEFINES)") $(if $(DIR),--dir "$(DIR)") $(if $(WAVE),--wave "$(WAVE)")
 
 bench: setup
 	$(VPY) -m sim.bench $(if $(CASES),--cases $(CASES))
