@@ -3,6 +3,14 @@ which accesses answer SLVERR, and the irq and start pins."""
 from __future__ import annotations
 
 NCNT = 11
+REGS = {0x00: "CTRL", 0x04: "STATUS", 0x08: "ERR_CODE", 0x0C: "ERR_INDEX", 0x10: "INST_BASE", 0x14: "INST_COUNT",
+        0x18: "IRQ_STATUS", 0x1C: "N", 0x20: "SP_ROWS", 0x24: "ACC_ROWS", 0x28: "DRAM_BYTES"}
+
+
+def reg(addr: int) -> str:
+    """The register an address selects (word-addressed)."""
+    addr &= ~3
+    return REGS.get(addr, "COUNTER" if 0x40 <= addr < 0x40 + 4 * NCNT else "unmapped")
 
 
 class CsrModel:
@@ -18,7 +26,8 @@ class CsrModel:
         return addr <= 0x28 or 0x40 <= addr < 0x40 + 4 * NCNT
 
     def write(self, addr: int, data: int, strb: int) -> int:
-        """Applies a write; returns the expected BRESP."""
+        """Applies a write (WDATA, WSTRB; AWADDR's low bits are ignored); returns the expected BRESP."""
+        addr &= ~3
         def merge(old):
             return sum(((data if strb >> b & 1 else old) >> (8 * b) & 0xFF) << (8 * b) for b in range(4))
         if addr == 0x00 and strb & 1:
@@ -34,6 +43,7 @@ class CsrModel:
 
     def read(self, addr: int, status: dict) -> tuple[int, int]:
         """(RDATA, RRESP) given the controller-side inputs in force."""
+        addr &= ~3
         if not self.mapped(addr):
             return 0, 2
         if addr >= 0x40:

@@ -1,12 +1,18 @@
 """Tile scoreboard of npu_top: every tile the accelerator produces, in order, against the golden simulator.
 
+Fed by monitors only: the program monitor's starts go to the predictor, its endings to `end_export`, the tile
+monitors' rows and beats to `acc_export` and `dram_export`.
+
 When a program starts, the golden simulator runs it (the predictor) and its trace gives, in program order,
 each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
 element). The AccWriteMonitor's rows are matched to the MATMUL tiles and the DramWriteMonitor's bytes to the
 STORE tiles as they arrive, so a wrong result is reported at the first bad tile: the instruction index, the
 tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
 and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
-and every expected tile must have arrived (and nothing else).
+and every expected tile must have arrived (and nothing else). A run that ended with no interrupt within its
+cycle budget fails with what the hardware was waiting for (the BFM's hang report) and the tiles outstanding;
+a run cut by reset must leave the CSRs idle; an AXI4 protocol violation on the DRAM bus fails the test. The
+first mismatch sets the configuration's `stop` event: no program is issued after it.
 
 The first failure of a simulation also leaves first_bad_tile.json next to the log: its cycle and simulated
 time (the rising edge, in ps and ns), the test, the program and the message. `make waves` opens the run's
@@ -16,9 +22,10 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
-from pyuvm import uvm_root, uvm_subscriber
+from pyuvm import uvm_analysis_port, uvm_root, uvm_subscriber
 
 from golden.asm import disassemble_one
 from golden.isa import ErrorCode, Op
@@ -28,8 +35,8 @@ from verif.common.clock_reset import CLOCK_NS, cycle, cycle_time_ps
 from verif.common.counters import cycle_invariant_error
 from verif.common.scoreboard_base import ScoreboardBase
 
-from .top_items import ProgramItem, ProgramResult
-from .top_monitors import AccRowWrite, DramWrite
+from .top_config import TopEnvConfig
+from .top_items import AccRowWrite, DramWrite, ProgramResult, ProgramStart
 
 FIRST_BAD_TILE = "first_bad_tile.json"
 _cleared = False                            # the stale file of an earlier run in this directory is gone
@@ -42,6 +49,24 @@ class _Forward(uvm_subscriber):
 
     def write(self, item):
         self.method(item)
+
+
+@dataclass
+class Prediction:
+    program: ProgramStart
+    golden: RunResult
+
+
+class TilePredictor(uvm_subscriber):
+    """Fed by the program monitor's starts: the golden simulator runs the program on the image the DUT was
+    started on; the prediction (its trace, final state and counts) goes out on `ap`."""
+
+    def build_phase(self):
+        self.ap = uvm_analysis_port("ap", self)
+
+    def write(self, p: ProgramStart):
+        cfg = TopEnvConfig.get(self).machine
+        self.ap.write(Prediction(p, run_program(cfg, p.dram, p.inst_base, p.inst_count, bus_errors=p.bus_errors)))
 
 
 def store_bytes(e: TraceEntry) -> tuple[np.ndarray, np.ndarray, int]:
@@ -58,22 +83,32 @@ def store_bytes(e: TraceEntry) -> tuple[np.ndarray, np.ndarray, int]:
 class TileScoreboard(ScoreboardBase):
     def build_phase(self):
         super().build_phase()
+        self.cfg = TopEnvConfig.get(self)
+        self.predictor = TilePredictor("predictor", self)
+        self.expect_export = _Forward("expect_export", self, self.start)
         self.acc_export = _Forward("acc_export", self, self.write_acc)
         self.dram_export = _Forward("dram_export", self, self.write_dram)
+        self.end_export = _Forward("end_export", self, self.finish)
         self.tiles = {"MATMUL": 0, "STORE": 0}
-        self.item: ProgramItem | None = None
+        self.item: ProgramStart | None = None
         self.golden: RunResult | None = None
-        self.tiles_expected = True          # False when the environment runs without tile monitors
+        self.tiles_expected = self.cfg.tile_monitors    # without tile monitors only the final checks run
         global _cleared
         if not _cleared:                    # once per simulation: later tests keep the first failure's file
             (context.out_dir() / FIRST_BAD_TILE).unlink(missing_ok=True)
             _cleared = True
 
-    # -- a program starts: predict it --------------------------------------------------------------------
-    def start(self, item: ProgramItem) -> RunResult:
-        self.item = item
-        self.golden = run_program(item.cfg, item.dram, item.inst_base, item.inst_count,
-                                  bus_errors=item.bus_errors)
+    def connect_phase(self):
+        self.predictor.ap.connect(self.expect_export.analysis_export)
+
+    def mismatch(self, text: str) -> None:
+        super().mismatch(text)
+        self.cfg.stop.set()
+
+    # -- a program starts: the predictor's expectation -----------------------------------------------------
+    def start(self, p: Prediction):
+        self.item = p.program
+        self.golden = p.golden
         self.matmuls = deque(e for e in self.golden.trace if e.op == Op.MATMUL)
         self.stores = deque(e for e in self.golden.trace if e.op == Op.STORE)
         self.rows: list[AccRowWrite] = []
@@ -82,28 +117,27 @@ class TileScoreboard(ScoreboardBase):
         self.cycles: list[int] = []
         self.extra_ok = self.golden.err_code == ErrorCode.BUS    # imprecise: later instructions may run
         self.broken = False
-        return self.golden
 
     def _where(self) -> str:
         return f"{self.item}"
 
-    def _fail(self, text: str, at_cycle: int | None = None):
+    def _fail(self, text: str, at_cycle: int | None = None, seen: str | None = None):
         """Report the first bad tile (`at_cycle`: the cycle its bad element was seen; None: a check at the
-        end of the program, reported at the current cycle)."""
+        end of the program, reported at the current cycle; `seen` says when, if neither)."""
         if not self.broken:
             self.mismatch(f"{self._where()}: {text}")
             self._write_listing()
-            self._write_first_bad_tile(text, at_cycle)
+            self._write_first_bad_tile(text, at_cycle, seen)
         self.broken = True                                   # the first bad tile is the report; no cascade
 
-    def _write_first_bad_tile(self, text: str, at_cycle: int | None):
+    def _write_first_bad_tile(self, text: str, at_cycle: int | None, seen: str | None = None):
         path = context.out_dir() / FIRST_BAD_TILE
         if path.exists():                                    # an earlier test of this simulation failed first
             return
         k = cycle() if at_cycle is None else at_cycle
         test = uvm_root().uvm_test_top
         info = {"cycle": k, "time_ps": cycle_time_ps(k), "time_ns": cycle_time_ps(k) / 1000, "clock_ns": CLOCK_NS,
-                "seen": "at the bad tile" if at_cycle is not None else "at the end of the program",
+                "seen": seen or ("at the bad tile" if at_cycle is not None else "at the end of the program"),
                 "test": test.get_type_name() if test is not None else None, "program": str(self.item),
                 "message": text}
         path.write_text(json.dumps(info, indent=1) + "\n")
@@ -112,7 +146,7 @@ class TileScoreboard(ScoreboardBase):
     def _write_listing(self):
         """The failing program, disassembled with instruction indices, next to the log."""
         item = self.item
-        path = context.out_dir() / f"{item.get_name().replace('[', '_').replace(']', '')}.S"
+        path = context.out_dir() / f"{item.name.replace('[', '_').replace(']', '')}.S"
         lines = [f"# {item}: inst_base={item.inst_base:#x} inst_count={item.inst_count} knobs={item.knobs}"]
         lines += [f"{i:5d}: {disassemble_one(ins)}" for i, ins in enumerate(item.instructions())]
         path.write_text("\n".join(lines) + "\n")
@@ -185,10 +219,27 @@ class TileScoreboard(ScoreboardBase):
     # -- the program ended ---------------------------------------------------------------------------------
     def finish(self, r: ProgramResult):
         item, g = self.item, self.golden
-        self.item = None
-        if r.reset or self.broken:
+        if r.program is None or r.program is not item:
+            self.mismatch(f"{r.program or 'a program'} ended (code {r.code} at {r.index}, cycle {r.end_cycle}) "
+                          f"but the predictor never saw it start")
+            self.item = None
             return
-        self.item = item                                    # for _fail's report
+        if r.violation is not None:
+            self.mismatch(f"{item}: AXI4 protocol checker: rule {r.violation} violated on the DRAM bus")
+        if r.reset:
+            x = r.extra
+            if x["status"] & 1 or x["irq_status"] or x["irq"]:
+                self.mismatch(f"{item}: after reset STATUS={x['status']:#x}, IRQ_STATUS={x['irq_status']}, "
+                              f"irq={x['irq']} (expected idle)")
+        if r.reset or self.broken:
+            self.item = None
+            return
+        if r.hung is not None:
+            self._fail(f"no interrupt within {r.hung} cycles of START (hung). Pending: {r.pending}; "
+                       f"scoreboard: {self.backlog()}; reproduce: {context.reproduce_command()}",
+                       r.end_cycle, "when the cycle budget ran out")
+            self.item = None
+            return
         want = (int(g.err_code), g.err_index) if g.status == "ERROR" else (0, 0)
         if (r.code, r.index) != want:
             self._fail(f"ended with code {r.code} at {r.index}, golden {g.message()}")

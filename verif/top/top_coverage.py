@@ -1,15 +1,20 @@
 """Functional coverage of the top level (cocotb-coverage), sampled once per instruction that ran and once per
 program: opcode x flags x size class, the hazards the program set up between queues, the stall causes the
-counters saw, the DRAM model's backpressure and latency, the error codes, and the streams that ran."""
+counters saw, the DRAM model's backpressure and latency, the error codes, and the streams that ran.
+
+TopCoverage subscribes to the program monitor's endings: each carries the program the DUT was started on and
+how it ended, which say which instructions completed (those before the reported error, or through HALT)."""
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
+from pyuvm import uvm_subscriber
 
 from golden.checks import load_rows
 from golden.footprint import conflict, footprint, memory
 from golden.isa import MEM_ACC, QUEUE, ErrorCode, Instr, MachineConfig, Op
 
-from .top_items import ProgramItem, ProgramResult
+from .top_config import TopEnvConfig
+from .top_items import ProgramResult, ProgramStart
 
 OPS = [op.name for op in Op if op.name in ("LOAD", "MATMUL", "STORE", "PAD", "CONFIG", "SYNC", "HALT")]
 FLAGS = ["sp", "acc", "sp.padded", "acc.padded", "quant", "raw", "overwrite", "accumulate", "relu", "plain", "-"]
@@ -101,12 +106,28 @@ _program = coverage_section(
 )(lambda it, r, hz: None)
 
 
-def sample(item: ProgramItem, result: ProgramResult, executed: int):
-    """The instructions that completed (the golden model's count) and the program as a whole."""
+def completed(prog: list[Instr], result: ProgramResult) -> int:
+    """How many instructions completed: those before the one the error names, or through the first HALT."""
+    if result.code:
+        return result.index
+    return next((i + 1 for i, ins in enumerate(prog) if ins.legal_opcode and ins.op == Op.HALT), len(prog))
+
+
+def sample(program: ProgramStart, result: ProgramResult, cfg: MachineConfig):
+    """The instructions that completed and the program as a whole."""
     if result.reset:
-        _program(item, result, set())
+        _program(program, result, set())
         return
-    ran = [ins for ins in item.instructions()[:executed] if ins.legal_opcode]
+    prog = program.instructions()
+    ran = [ins for ins in prog[:completed(prog, result)] if ins.legal_opcode]
     for ins in ran:
-        _instr(ins, item.cfg.n)
-    _program(item, result, hazard_kinds([ins for ins in ran if ins.op in QUEUE], item.cfg))
+        _instr(ins, cfg.n)
+    _program(program, result, hazard_kinds([ins for ins in ran if ins.op in QUEUE], cfg))
+
+
+class TopCoverage(uvm_subscriber):
+    """Fed by the program monitor's endings (a hung run has no ending to cover)."""
+
+    def write(self, r: ProgramResult):
+        if r.program is not None and r.hung is None:
+            sample(r.program, r, TopEnvConfig.get(self).machine)

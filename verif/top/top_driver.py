@@ -1,68 +1,59 @@
-"""Program agent of npu_top: its driver takes a ProgramItem, loads the DRAM model, starts the accelerator
-through the CSRs and waits for the interrupt (or asserts reset mid-program when the item asks), reads the
-status and every counter, dumps DRAM, and publishes the item before it starts (the predictor's input) and
-after it ends (with its result). A program that never raises the interrupt within its cycle budget fails the
-test with what the hardware and the scoreboard were still waiting for."""
+"""Program agent of npu_top: the sequencer, the driver and the program monitor (top_monitors.py).
+
+The driver only drives: for each ProgramItem it loads the DRAM model (knobs, SLVERR window, image), starts the
+accelerator through the CSRs and waits for the interrupt under a cycle budget (or asserts reset part-way when
+the item asks), then reads the status and every counter and dumps DRAM. It publishes nothing and judges
+nothing: the BFM records what ran and how it ended, the program monitor publishes that, and the scoreboard
+decides -- a run that timed out is a "hung" ending, reported by the scoreboard with what was pending.
+
+The budget is a function of the item alone (`cycle_budget`): the program's work as the golden model's rules
+count it from its instructions (top_items.program_work), not the predictor's run, so it does not depend on
+which subscriber ran first, or at all."""
 from __future__ import annotations
 
-from cocotb.triggers import RisingEdge, SimTimeoutError, with_timeout
-from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver
+from pyuvm import uvm_driver
 
-from verif.common import context
-from verif.common.clock_reset import CLOCK_NS, cycle
 from verif.common.components import DriverAgent
 
-from .top_items import ProgramItem, ProgramResult
+from .top_config import TopEnvConfig
+from .top_items import ProgramItem
+from .top_monitors import ProgramMonitor
 
 
 def cycle_budget(item: ProgramItem) -> int:
     """Generous: every instruction and every DRAM byte as its own round trip, and every MAC row twice over."""
-    g = item.golden
-    moved = g.stats["dram_read_bytes"] + g.stats["dram_write_bytes"] + 16 * item.inst_count
-    return 20_000 + moved * (2 * item.knobs.latency + 60) + 4 * g.stats["macs"] // item.cfg.n
+    w = item.work()
+    moved = w.dram_read_bytes + w.dram_write_bytes + 16 * item.inst_count
+    return 20_000 + moved * (2 * item.knobs.latency + 60) + 4 * w.macs // item.cfg.n
 
 
 class ProgramDriver(uvm_driver):
-    def build_phase(self):
-        self.ap_start = uvm_analysis_port("ap_start", self)
-        self.ap_done = uvm_analysis_port("ap_done", self)
+    def start_of_simulation_phase(self):
+        self.bfm = TopEnvConfig.get(self).bfm
 
     async def run_phase(self):
-        bfm = ConfigDB().get(self, "", "BFM")
         while True:
             item: ProgramItem = await self.seq_item_port.get_next_item()
-            await self.run_item(bfm, item)
+            await self.run_item(item)
             self.seq_item_port.item_done()
 
-    async def run_item(self, bfm, item: ProgramItem):
-        bfm.set_knobs(item.knobs, item.bus_errors)
-        await bfm.load_dram(item.dram)
-        self.ap_start.write(item)                           # the scoreboard predicts; item.golden is set
-        start = cycle()
+    async def run_item(self, item: ProgramItem):
+        bfm = self.bfm
+        await bfm.load(item.tag(), item.dram, item.knobs, item.bus_errors)
         await bfm.start(item.inst_base, item.inst_count)
         if item.reset_after is not None:
-            await bfm.cycles(item.reset_after)
-            await bfm.reset()
-            after = await bfm.idle_after_reset()
-            item.result = ProgramResult(-1, -1, {}, b"", start, cycle(), reset=True, extra=after)
+            await bfm.reset_mid_program(item.reset_after)
+            return
+        budget = cycle_budget(item)
+        if await bfm.wait_irq(budget):
+            await bfm.collect(item.cfg.dram_bytes)
         else:
-            budget = cycle_budget(item)
-            try:
-                await with_timeout(RisingEdge(bfm.dut.irq), budget * CLOCK_NS, "ns")
-            except SimTimeoutError:
-                sb = ConfigDB().get(self, "", "SCOREBOARD")
-                raise AssertionError(
-                    f"{item}: no interrupt within {budget} cycles of START (hung). Pending: {bfm.pending()}; "
-                    f"scoreboard: {sb.backlog()}; reproduce: {context.reproduce_command()}") from None
-            code, index, counters = await bfm.finish()
-            dram = await bfm.dump_dram(item.cfg.dram_bytes)
-            item.result = ProgramResult(code, index, counters, dram, start, cycle(),
-                                        dram_stalls=int(bfm.dut.dram_stalled.value))
-        if bfm.dut.violation.value == 1:
-            ConfigDB().get(self, "", "SCOREBOARD").mismatch(
-                f"{item}: AXI4 protocol checker: rule {int(bfm.dut.violation_code.value)} violated on the DRAM bus")
-        self.ap_done.write(item)
+            await bfm.hung(budget)
 
 
 class ProgramAgent(DriverAgent):
     driver_type = ProgramDriver
+
+    def build_phase(self):
+        super().build_phase()
+        self.monitor = ProgramMonitor("monitor", self)

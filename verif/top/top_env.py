@@ -1,49 +1,45 @@
-"""The npu_top environment: the program agent (CSR + DRAM model driver), the two tile monitors, the tile
-scoreboard (golden-model predictor inside) and the coverage collector."""
+"""The npu_top environment: the program agent (sequencer, driver, program monitor), the two tile monitors, the
+tile scoreboard (golden-model predictor inside) and the coverage collector, connected by analysis ports:
+
+    program monitor  ap_start -> scoreboard.predictor -> scoreboard (expected tiles, final state)
+                     ap_end   -> scoreboard.end_export, coverage, runs
+    acc monitor      ap       -> scoreboard.acc_export
+    dram monitor     ap       -> scoreboard.dram_export
+
+Its configuration is TopEnvConfig (top_config.py), published by the test."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_env, uvm_subscriber
+from pyuvm import uvm_env
+
+from verif.common.components import Collector
 
 from .tile_scoreboard import TileScoreboard
-from .top_coverage import sample
+from .top_config import TopEnvConfig
+from .top_coverage import TopCoverage
 from .top_driver import ProgramAgent
 from .top_monitors import AccWriteMonitor, DramWriteMonitor
 
-
-class _Predict(uvm_subscriber):
-    def write(self, item):
-        item.golden = self.get_parent().scoreboard.start(item)
-
-
-class _Finish(uvm_subscriber):
-    def write(self, item):
-        env = self.get_parent()
-        env.scoreboard.finish(item.result)
-        sample(item, item.result, item.golden.executed)
-        env.done.append(item)
+__all__ = ["TopEnv", "TopEnvConfig"]
 
 
 class TopEnv(uvm_env):
     def build_phase(self):
-        self.agent = ProgramAgent("agent", self)
         # the tile monitors run Python on every result row; a benchmark switches them off (final checks stay)
-        cdb = ConfigDB()
-        self.monitors = cdb.get(self, "", "TILE_MONITORS") if cdb.exists(self, "", "TILE_MONITORS") else True
-        if self.monitors:
+        self.tile_monitors = TopEnvConfig.get(self).tile_monitors
+        self.agent = ProgramAgent("agent", self)
+        if self.tile_monitors:
             self.acc_monitor = AccWriteMonitor("acc_monitor", self)
             self.dram_monitor = DramWriteMonitor("dram_monitor", self)
         self.scoreboard = TileScoreboard("scoreboard", self)
-        self.predict = _Predict("predict", self)
-        self.finish = _Finish("finish", self)
-        self.done = []
-        ConfigDB().set(None, "*", "SCOREBOARD", self.scoreboard)
+        self.coverage = TopCoverage("coverage", self)
+        self.runs = Collector("runs", self)          # every ProgramResult, for the test's summary and the bench
 
     def connect_phase(self):
-        super().connect_phase()
-        self.agent.driver.ap_start.connect(self.predict.analysis_export)
-        self.agent.driver.ap_done.connect(self.finish.analysis_export)
-        if self.monitors:
+        mon = self.agent.monitor
+        mon.ap_start.connect(self.scoreboard.predictor.analysis_export)
+        mon.ap_end.connect(self.scoreboard.end_export.analysis_export)
+        mon.ap_end.connect(self.coverage.analysis_export)
+        mon.ap_end.connect(self.runs.analysis_export)
+        if self.tile_monitors:
             self.acc_monitor.ap.connect(self.scoreboard.acc_export.analysis_export)
             self.dram_monitor.ap.connect(self.scoreboard.dram_export.analysis_export)
-        else:
-            self.scoreboard.tiles_expected = False

@@ -1,12 +1,20 @@
-"""What the top-level environment passes around: a program to run (the sequence item) with the DRAM model's
-settings for it, and what its run left (status, counters, final DRAM)."""
+"""What the top-level environment passes around.
+
+- `ProgramItem` (the sequence item): a program in a DRAM image, with the DRAM model's settings for it.
+- What the BFM observed, in the order it happened, for the monitors: `ProgramStart` (the START the DUT took on
+  the CSR bus, with the image and knobs the BFM had loaded), `ProgramResult` (how the run ended: status,
+  counters, final DRAM, or a reset, or no interrupt within the budget), `AccRowWrite` and `DramWrite` (tiles).
+- `program_work`: what a program asks of the machine, from its instructions alone (the cycle budget's input).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from pyuvm import uvm_sequence_item
 
-from golden.isa import INSTR_BYTES, Instr, MachineConfig, decode
+from golden.checks import check, dram_span, element_bytes
+from golden.isa import INSTR_BYTES, ErrorCode, Instr, MachineConfig, Op, decode
 
 
 @dataclass
@@ -25,6 +33,59 @@ class DramKnobs:
         return "none" if worst == 0 else "light" if worst < 64 else "heavy"
 
 
+@dataclass(frozen=True)
+class ProgramTag:
+    """Which program a run is, as reports and coverage name it: the item's name, the stream that made it and
+    how to rebuild it (generator and seed). The DUT never sees it; the driver hands it to the BFM with the image."""
+    name: str
+    stream: str
+    origin: str = ""
+
+    def __str__(self):
+        return f"{self.name} [{self.stream}{', ' + self.origin if self.origin else ''}]"
+
+
+def instructions_at(dram: bytes, inst_base: int, inst_count: int) -> list[Instr]:
+    return [decode(int.from_bytes(dram[a:a + INSTR_BYTES], "little"))
+            for a in range(inst_base, inst_base + INSTR_BYTES * inst_count, INSTR_BYTES) if a + INSTR_BYTES <= len(dram)]
+
+
+@dataclass
+class Work:
+    executed: int               # instructions it runs, HALT included (to the first one the machine refuses)
+    dram_read_bytes: int
+    dram_write_bytes: int
+    macs: int
+
+
+def program_work(cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: int, bus_errors=()) -> Work:
+    """What a program asks of the machine, from its instructions alone: it runs to its first HALT or to the
+    first instruction (or fetch) the golden simulator refuses (golden.checks, the bus-error windows); its DRAM
+    bytes and MACs are those the golden simulator counts. No data is computed: the program region cannot be
+    written (PROG_WRITE), so the instructions are those of the image."""
+    def bus(first, last):
+        return any(first < hi and lo <= last for lo, hi in bus_errors)
+
+    rd = wr = macs = 0
+    for i in range(inst_count):
+        addr = inst_base + INSTR_BYTES * i
+        if addr + INSTR_BYTES > cfg.dram_bytes or bus(addr, addr + INSTR_BYTES - 1):
+            return Work(i, rd, wr, macs)
+        ins = decode(int.from_bytes(dram[addr:addr + INSTR_BYTES], "little"))
+        if check(ins, cfg, inst_base, inst_count) != ErrorCode.NONE or (
+                ins.op in (Op.LOAD, Op.STORE) and bus(*dram_span(ins))):
+            return Work(i, rd, wr, macs)
+        if ins.op == Op.HALT:
+            return Work(i + 1, rd, wr, macs)
+        if ins.op == Op.LOAD:
+            rd += ins.y * ins.x * element_bytes(ins)
+        elif ins.op == Op.STORE:
+            wr += ins.y * ins.x * element_bytes(ins)
+        elif ins.op == Op.MATMUL:
+            macs += ins.m * cfg.n * cfg.n
+    return Work(inst_count, rd, wr, macs)
+
+
 class ProgramItem(uvm_sequence_item):
     """A program in a DRAM image, and how to run it. `stream` names the sequence that made it (coverage, logs);
     `bus_errors` are DRAM windows the model answers with SLVERR; `reset_after` asserts reset that many cycles
@@ -39,20 +100,55 @@ class ProgramItem(uvm_sequence_item):
         self.cfg, self.dram, self.inst_base, self.inst_count = cfg, dram, inst_base, inst_count
         self.stream, self.knobs, self.bus_errors, self.reset_after = stream, knobs or DramKnobs(), bus_errors, reset_after
         self.origin = origin               # how to rebuild it (generator and seed), for the failure report
-        self.result: ProgramResult | None = None
+
+    def tag(self) -> ProgramTag:
+        return ProgramTag(self.get_name(), self.stream, self.origin)
 
     def instructions(self) -> list[Instr]:
-        d = self.dram
-        return [decode(int.from_bytes(d[a:a + INSTR_BYTES], "little"))
-                for a in range(self.inst_base, self.inst_base + INSTR_BYTES * self.inst_count, INSTR_BYTES)
-                if a + INSTR_BYTES <= len(d)]
+        return instructions_at(self.dram, self.inst_base, self.inst_count)
+
+    def work(self) -> Work:
+        return program_work(self.cfg, self.dram, self.inst_base, self.inst_count, self.bus_errors)
 
     def __str__(self):
-        return f"{self.get_name()} [{self.stream}{', ' + self.origin if self.origin else ''}]"
+        return str(self.tag())
+
+
+# -- what the BFM observed ---------------------------------------------------------------------------------
+@dataclass
+class ProgramStart:
+    """A START the DUT accepted on the CSR bus (a CTRL write with START set), with INST_BASE and INST_COUNT as
+    last written, and the image, DRAM knobs and SLVERR windows the BFM had loaded into the DRAM model."""
+    tag: ProgramTag
+    dram: bytes
+    inst_base: int
+    inst_count: int
+    knobs: DramKnobs
+    bus_errors: tuple
+    cycle: int
+
+    @property
+    def name(self) -> str:
+        return self.tag.name
+
+    @property
+    def stream(self) -> str:
+        return self.tag.stream
+
+    def instructions(self) -> list[Instr]:
+        return instructions_at(self.dram, self.inst_base, self.inst_count)
+
+    def __str__(self):
+        return str(self.tag)
 
 
 @dataclass
 class ProgramResult:
+    """How a started program ended, as the BFM read it: after the interrupt, the error code and index, every
+    counter and the whole DRAM; or the idle state read after a reset cut it short (`reset`, `extra`); or no
+    interrupt within `hung` cycles, with what the hardware was waiting for then (`pending`). `violation`: the
+    AXI4 checker's rule code when it flagged one by the end."""
+    program: ProgramStart | None
     code: int
     index: int
     counters: dict
@@ -62,3 +158,22 @@ class ProgramResult:
     dram_stalls: int = 0
     reset: bool = False               # the run was cut short by reset
     extra: dict = field(default_factory=dict)
+    violation: int | None = None
+    hung: int | None = None
+    pending: str = ""
+
+
+@dataclass
+class AccRowWrite:
+    """An array result row going into the accumulator, with the value the accumulator stores for it."""
+    row: int
+    values: np.ndarray | None     # None: the accumulator did not write the row the cycle after it was offered
+    cycle: int
+
+
+@dataclass
+class DramWrite:
+    """One W beat of the DRAM bus: the bytes it writes (strobed lanes) at their addresses."""
+    addrs: list[int]
+    data: bytes
+    cycle: int

@@ -1,16 +1,17 @@
 """npu_top tests: whole programs from DRAM through the CSRs, every tile scored against the golden model.
 
-Each test runs a list of program sequences (seq_lib) on one TopEnv. A test stops issuing programs after the
-first bad tile, so its failure report is that tile. Programs cut by reset are checked for a clean idle
-state, and the program after them must pass like any other."""
+Each test builds the environment's configuration (TopEnvConfig: the machine, the BFM, the seeded generator),
+publishes it, and runs a list of program sequences (seq_lib) on one TopEnv; it compares nothing itself. A test
+stops issuing programs after the first mismatch (the configuration's `stop`), so its failure report is the
+first bad tile. Programs cut by reset are checked for a clean idle state, and the program after them must pass
+like any other."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import cocotb
 import pyuvm
-from cocotb.triggers import ClockCycles
-from pyuvm import ConfigDB
 
 from golden.isa import MachineConfig
 from sim.coverage_merge import merge, uncovered
@@ -20,7 +21,7 @@ from verif.common.base_test import BaseTest
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq,
                       LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq)
 from .top_bfm import TopBfm
-from .top_env import TopEnv
+from .top_env import TopEnv, TopEnvConfig
 
 
 def _coverage_report(logger):
@@ -41,39 +42,36 @@ class TopBaseTest(BaseTest):
         super().report_phase()                       # writes coverage.yml
         _coverage_report(self.logger)
 
-    def pending(self) -> str:
-        return f"{self.bfm.pending()}; scoreboard: {self.env.scoreboard.backlog()}"
-
     def build_phase(self):
         super().build_phase()
         p = context.params()
-        self.cfg = MachineConfig(n=p["N"], sp_rows=p["SP_ROWS"], acc_rows=p["ACC_ROWS"], dram_bytes=p["DRAM_BYTES"])
-        ConfigDB().set(None, "*", "CFG", self.cfg)
-        self.bfm = TopBfm(cocotb.top)
-        ConfigDB().set(None, "*", "BFM", self.bfm)
-        ConfigDB().set(None, "*", "TILE_MONITORS", self.tile_monitors)
+        machine = MachineConfig(n=p["N"], sp_rows=p["SP_ROWS"], acc_rows=p["ACC_ROWS"], dram_bytes=p["DRAM_BYTES"])
+        self.cfg = TopEnvConfig(rng=self.rng, params=p, machine=machine, bfm=TopBfm(cocotb.top, machine.n),
+                                tile_monitors=self.tile_monitors)
+        self.cfg.publish()
         self.env = TopEnv("env", self)
 
+    def pending(self) -> str:
+        if getattr(self, "cfg", None) is None:
+            return "(not built)"
+        return f"{self.cfg.bfm.pending()}; scoreboard: {self.env.scoreboard.backlog()}"
+
+    def stop(self):
+        if getattr(self, "cfg", None) is not None:        # None: the build failed (a probe names no signal)
+            self.cfg.bfm.stop()
+
     async def body(self):
-        await self.bfm.reset()
-        sb = self.env.scoreboard
+        await self.cfg.bfm.reset()
         # NPU8_REPEAT (the regression's `repeat`, make sim REPEAT=k): the program mix k times in one simulation
         for _ in range(int(os.environ.get("NPU8_REPEAT", "1"))):
             for cls, n in self.sequences:
-                if sb.mismatches:
+                if self.cfg.stop.is_set():
                     break
                 await cls(cls.stream, n).start(self.env.agent.seqr)
-        await ClockCycles(self.bfm.dut.clk, 2)
-        for item in self.env.done:
-            r = item.result
-            if r.reset and (r.extra["status"] & 1 or r.extra["irq_status"] or r.extra["irq"]):
-                sb.mismatch(f"{item}: after reset STATUS={r.extra['status']:#x}, IRQ_STATUS="
-                            f"{r.extra['irq_status']}, irq={r.extra['irq']} (expected idle)")
-        ran = {}
-        for item in self.env.done:
-            ran[item.stream] = ran.get(item.stream, 0) + 1
-        self.logger.info(f"programs run: {ran}; tiles compared: {sb.tiles}")
-        if SolverStreamSeq.rate and any(it.stream == "solver" for it in self.env.done):
+        await self.cfg.bfm.cycles(2)
+        ran = dict(Counter(r.program.stream for r in self.env.runs.items if r.program is not None))
+        self.logger.info(f"programs run: {ran}; tiles compared: {self.env.scoreboard.tiles}")
+        if SolverStreamSeq.rate and "solver" in ran:
             rate = sorted(SolverStreamSeq.rate)[len(SolverStreamSeq.rate) // 2]
             self.logger.info(f"solver stream generation: {rate:.0f} instructions/s (median)")
 

@@ -1,13 +1,15 @@
-"""Base of the program sequences: how many programs, the machine they target, the seeded generator (numpy,
-from the test's seed), the DRAM model settings each program gets, and placing a program into a DRAM image."""
+"""Base of the program sequences: how many programs, the machine they target and the seeded generator (numpy,
+from the test's seed; both from the environment's TopEnvConfig), the DRAM model settings each program gets,
+and placing a program into a DRAM image."""
 from __future__ import annotations
 
 import numpy as np
-from pyuvm import ConfigDB, uvm_sequence
+from pyuvm import uvm_sequence
 
 from golden import isa
 from golden.isa import INSTR_BYTES, Instr, MachineConfig
 
+from ..top_config import TopEnvConfig
 from ..top_items import DramKnobs, ProgramItem
 
 LATENCIES = (1, 4, 16, 40, 100)
@@ -41,16 +43,23 @@ class ProgramSeq(uvm_sequence):
         super().__init__(name)
         self.count, self.opts = count, opts
         self._rng = rng
+        self._env_cfg: TopEnvConfig | None = None
+
+    @property
+    def env_cfg(self) -> TopEnvConfig:
+        if self._env_cfg is None:
+            self._env_cfg = TopEnvConfig.get()
+        return self._env_cfg
 
     @property
     def rng(self) -> np.random.Generator:
         if self._rng is None:
-            self._rng = ConfigDB().get(None, "", "RNG")
+            self._rng = self.env_cfg.rng
         return self._rng
 
     @property
     def cfg(self) -> MachineConfig:
-        return ConfigDB().get(None, "", "CFG")
+        return self.env_cfg.machine
 
     def data_bytes(self) -> int:
         return min(2048, self.cfg.dram_bytes // 4)
@@ -65,9 +74,9 @@ class ProgramSeq(uvm_sequence):
                            origin=origin, **kw)
 
     async def body(self):
-        sb = ConfigDB().get(None, "", "SCOREBOARD")
+        stop = self.env_cfg.stop
         for item in self.items():
-            if sb.mismatches:                      # the first bad tile is the report: stop issuing programs
+            if stop.is_set():                      # the first bad tile is the report: stop issuing programs
                 return
             await self.start_item(item)
             await self.finish_item(item)

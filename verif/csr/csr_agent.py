@@ -1,0 +1,50 @@
+"""Agent of csr_regs: the driver (an access -> the BFM's AXI4-Lite master; new controller-side inputs and done
+pulses -> the BFM's pins), the input monitor (writes, reads and done pulses as the registers took them) and the
+output monitor (responses, START pulses, irq edges), and the sequencer."""
+from __future__ import annotations
+
+from pyuvm import uvm_driver
+
+from verif.common.analysis import QueueMonitor
+from verif.common.components import DriverAgent
+
+from . import csr_env     # CsrEnvConfig, read at run time (csr_env imports this module)
+from .csr_items import CsrAccess, CsrDonePulse, CsrInputs
+
+
+class CsrDriver(uvm_driver):
+    async def run_phase(self):
+        bfm = csr_env.CsrEnvConfig.get(self).bfm
+        while True:
+            item = await self.seq_item_port.get_next_item()
+            if isinstance(item, CsrAccess):
+                if item.op == "write":
+                    await bfm.write(item.addr, item.data.to_bytes(item.nbytes, "little"))
+                else:
+                    await bfm.read(item.addr, 4)
+            elif isinstance(item, CsrInputs):
+                bfm.drive_inputs(item.busy, item.done, item.err_code, item.err_index, item.counters)
+            elif isinstance(item, CsrDonePulse):
+                await bfm.pulse_done(item.wait)
+            else:
+                raise TypeError(f"{self.get_full_name()}: no way to drive {item!r}")
+            self.seq_item_port.item_done()
+
+
+class CsrInputMonitor(QueueMonitor):
+    def source(self):
+        return csr_env.CsrEnvConfig.get(self).bfm.inputs
+
+
+class CsrOutputMonitor(QueueMonitor):
+    def source(self):
+        return csr_env.CsrEnvConfig.get(self).bfm.outputs
+
+
+class CsrAgent(DriverAgent):
+    driver_type = CsrDriver
+
+    def build_phase(self):
+        super().build_phase()
+        self.in_monitor = CsrInputMonitor("in_monitor", self)
+        self.out_monitor = CsrOutputMonitor("out_monitor", self)

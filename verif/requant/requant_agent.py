@@ -1,0 +1,39 @@
+"""Agent of the requantiser: the driver (a RequantBatch -> the BFM: load, configure, go, wait for the outputs),
+the input monitor (RequantIn) and the output monitor (RequantOut), and the sequencer."""
+from __future__ import annotations
+
+from pyuvm import uvm_driver
+
+from verif.common.analysis import QueueMonitor
+from verif.common.components import DriverAgent
+
+from . import requant_env     # RequantEnvConfig, read at run time (requant_env imports this module)
+from .requant_items import RequantBatch
+
+
+class RequantDriver(uvm_driver):
+    async def run_phase(self):
+        bfm = requant_env.RequantEnvConfig.get(self).bfm
+        while True:
+            b: RequantBatch = await self.seq_item_port.get_next_item()
+            await bfm.run_batch(b.acc, b.rq, str(b.get_name()))
+            self.seq_item_port.item_done()
+
+
+class RequantInputMonitor(QueueMonitor):
+    def source(self):
+        return requant_env.RequantEnvConfig.get(self).bfm.inputs
+
+
+class RequantOutputMonitor(QueueMonitor):
+    def source(self):
+        return requant_env.RequantEnvConfig.get(self).bfm.outputs
+
+
+class RequantAgent(DriverAgent):
+    driver_type = RequantDriver
+
+    def build_phase(self):
+        super().build_phase()
+        self.in_monitor = RequantInputMonitor("in_monitor", self)
+        self.out_monitor = RequantOutputMonitor("out_monitor", self)
