@@ -1,31 +1,59 @@
-"""One agent per DMA client: the driver runs each transfer to completion on the client's BFM and publishes
-it, results included, on its analysis port; the clients' sequences run concurrently."""
+"""Agents of the AXI master's environment. One per DMA client (named after it): the driver runs each transfer to
+completion on the client's BFM, the input monitor publishes the requests the master accepted (a write with the
+data beats it took), the output monitor the answers (read beats, write done). One passive agent on the AXI side:
+the AR bursts, the protocol checker's violation, and the DRAM as the run left it (published in extract_phase)."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver
+from pyuvm import uvm_agent, uvm_analysis_port, uvm_driver, uvm_monitor
 
-from verif.common.components import DriverAgent
+from verif.common.analysis import QueueMonitor
+from verif.common.port_agent import PortAgent
 
+from . import interconnect_env     # InterconnectEnvConfig, read at run time (interconnect_env imports this module)
 from .interconnect_items import ReadXfer
 
 
 class ClientDriver(uvm_driver):
-    def build_phase(self):
-        self.ap = uvm_analysis_port("ap", self)
-
-    def start_of_simulation_phase(self):
-        self.bfm = ConfigDB().get(self, "", "CLIENT_BFM")
-
     async def run_phase(self):
+        bfm = self.get_parent().bfm()
         while True:
             x = await self.seq_item_port.get_next_item()
             if isinstance(x, ReadXfer):
-                x.accepted, x.data, x.errs, x.lasts = await self.bfm.transfer(x.addr, x.beats)
+                await bfm.transfer(x.addr, x.beats)
             else:
-                x.err, x.cycles = await self.bfm.transfer(x.addr, x.data, x.strb)
-            self.ap.write(x)
+                await bfm.transfer(x.addr, x.data, x.strb)
             self.seq_item_port.item_done()
 
 
-class ClientAgent(DriverAgent):
+class ClientAgent(PortAgent):
     driver_type = ClientDriver
+
+    def bfm(self):
+        return interconnect_env.InterconnectEnvConfig.get(self).bfms[self.get_name()]
+
+
+class ArMonitor(QueueMonitor):
+    def source(self):
+        return interconnect_env.InterconnectEnvConfig.get(self).bus.ar_bursts
+
+
+class CheckerMonitor(QueueMonitor):
+    def source(self):
+        return interconnect_env.InterconnectEnvConfig.get(self).bus.violations
+
+
+class DramMonitor(uvm_monitor):
+    """The whole DRAM once the traffic is over."""
+
+    def build_phase(self):
+        self.ap = uvm_analysis_port("ap", self)
+
+    def extract_phase(self):
+        self.ap.write(interconnect_env.InterconnectEnvConfig.get(self).bus.dump())
+
+
+class BusAgent(uvm_agent):
+    def build_phase(self):
+        self.ar_monitor = ArMonitor("ar_monitor", self)
+        self.checker_monitor = CheckerMonitor("checker_monitor", self)
+        self.dram_monitor = DramMonitor("dram_monitor", self)

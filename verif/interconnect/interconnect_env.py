@@ -1,20 +1,43 @@
-"""Environment of the AXI master: an agent per client (read 0: fetch, read 1: load, write: store) into one
-scoreboard."""
+"""Environment of the AXI master: its typed configuration, and the env that builds an agent per client (read0:
+fetch, read1: load, write: store), the AXI-side agent, the scoreboard and the coverage, and connects the
+clients' input monitors to the predictor, their output monitors to the comparator and the coverage, and the AXI
+side's monitors (AR bursts, protocol checker, final DRAM) to the comparator."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from pyuvm import uvm_env
 
-from .interconnect_agent import ClientAgent
+from verif.common.env_config import EnvConfig
+
+from .interconnect_agent import BusAgent, ClientAgent
+from .interconnect_bfm import AxiBusBfm, ReadClientBfm, WriteClientBfm
+from .interconnect_coverage import InterconnectCoverage
 from .interconnect_scoreboard import InterconnectScoreboard
 
-CLIENTS = ("read0", "read1", "write")
+
+@dataclass(kw_only=True)
+class InterconnectEnvConfig(EnvConfig):
+    bfms: dict[str, ReadClientBfm | WriteClientBfm]   # the clients, by agent name
+    bus: AxiBusBfm                                     # the AXI side: DRAM model, AR channel, protocol checker
+    dram_image: bytes                                  # DRAM as the test initialised it
+    faulty: list[tuple[int, int]]                      # [lo, hi) byte ranges the DRAM answers with SLVERR
+    nbytes: int                                        # bytes per beat (DW / 8)
 
 
 class InterconnectEnv(uvm_env):
     def build_phase(self):
-        self.agents = {c: ClientAgent(c, self) for c in CLIENTS}
+        self.agents = {c: ClientAgent(c, self) for c in InterconnectEnvConfig.get(self).bfms}
+        self.bus = BusAgent("bus", self)
         self.scoreboard = InterconnectScoreboard("scoreboard", self)
+        self.coverage = InterconnectCoverage("coverage", self)
 
     def connect_phase(self):
+        sb = self.scoreboard
         for a in self.agents.values():
-            a.driver.ap.connect(self.scoreboard.collector.analysis_export)
+            a.request_monitor.ap.connect(sb.requests.analysis_export)
+            a.response_monitor.ap.connect(sb.responses.analysis_export)
+            a.response_monitor.ap.connect(self.coverage.analysis_export)
+        self.bus.ar_monitor.ap.connect(sb.bursts.analysis_export)
+        self.bus.checker_monitor.ap.connect(sb.violations.analysis_export)
+        self.bus.dram_monitor.ap.connect(sb.dram.analysis_export)

@@ -1,9 +1,15 @@
-"""Transfer lists for the AXI master's clients. Reads stay in the lower half of the memory and writes in
-the upper half, so the shadow of DRAM stays valid for reads whatever order the channels complete in."""
+"""Sequences for the AXI master's clients, drawn from the config's seeded generator. Reads stay in the lower
+half of the memory and writes in the upper half, so the initial image of DRAM stays valid for reads whatever
+order the channels complete in."""
 from __future__ import annotations
 
+import cocotb
 import numpy as np
+from pyuvm import uvm_sequence
 
+from verif.common.components import ItemListSeq
+
+from .interconnect_env import InterconnectEnvConfig
 from .interconnect_items import ReadXfer, WriteXfer
 
 MEM_BYTES = 1 << 16
@@ -46,3 +52,29 @@ class XferGen:
             strb = [full if self.rng.random() < 0.7 else int(self.rng.integers(0, full + 1)) for _ in range(b)]
             out.append(WriteXfer(self.addr(WRITE_REGION, b), data, strb))
         return out
+
+
+class AxiTrafficSeq(uvm_sequence):
+    """Virtual: every client's transfers (all drawn first), the clients at once, each on its agent's sequencer.
+    Both read clients and the write client: lengths 1..130 beats, 4 KiB crossings, strobes."""
+
+    def __init__(self, name, seqrs: dict):
+        super().__init__(name)
+        self.seqrs = seqrs
+
+    def traffic(self, g: XferGen) -> dict[str, list]:
+        return {"read0": g.reads(0, 12), "read1": g.reads(1, 12), "write": g.writes(10)}
+
+    async def body(self):
+        cfg = InterconnectEnvConfig.get()
+        tasks = [cocotb.start_soon(ItemListSeq(f"{c}_seq", xs).start(self.seqrs[c]))
+                 for c, xs in self.traffic(XferGen(cfg.rng, cfg.nbytes)).items()]
+        for t in tasks:
+            await t
+
+
+class AxiContentionSeq(AxiTrafficSeq):
+    """Long transfers from both read clients at once: bursts must alternate, neither client starves."""
+
+    def traffic(self, g):
+        return {"read0": g.reads(0, 6, long=True), "read1": g.reads(1, 6, long=True)}

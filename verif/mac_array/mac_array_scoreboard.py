@@ -1,76 +1,111 @@
-"""Scoreboard of mac_array: the predictor turns each issued tile into numpy A @ W (int32, the golden
-arithmetic); result rows are compared in order, and a mismatch names the tile, row, lane, expected and got."""
+"""Scoreboard of mac_array. The predictor (fed by the input monitor) turns each accepted activation row into
+row @ W (int64 numpy, the golden arithmetic) with the weight tile it computes with; the comparator (fed by the
+output monitor) checks the result rows in order: tag, then every lane, naming the tile, row, lane, expected and
+got. Long-K products (the config's k_groups: consecutive tiles that are the N-deep slices of one (M, K) x (K, N)
+product) are also summed as a 32-bit accumulator would and checked against A @ W over the whole K."""
 from __future__ import annotations
 
-from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
-from pyuvm import uvm_subscriber, uvm_tlm_analysis_fifo
 
-from verif.common.scoreboard_base import ScoreboardBase
+from verif.common.analysis import InOrderScoreboard
 
-
-class MacArrayPredictor(uvm_subscriber):
-    def build_phase(self):
-        self.expected: deque = deque()     # (tile_id, row, first_tag, np.ndarray (M, N))
-
-    def write(self, item):
-        tile = item.acts.astype(np.int64) @ item.effective_weights.astype(np.int64)
-        self.expected.append((item.tile_id, item.first_tag, tile, item.k_group, item.k_expected))
+from . import mac_array_env     # MacArrayEnvConfig, read at run time (mac_array_env imports this module)
+from .mac_array_bfm import ResultRowOut
+from .mac_array_items import ActRow
 
 
-class MacArrayScoreboard(ScoreboardBase):
+@dataclass
+class Expected:
+    tile: int
+    row: int
+    last: bool
+    tag: int
+    data: np.ndarray | None       # None: no weight tile to compute with (reported at prediction)
+    k_expected: np.ndarray | None = None   # on a long-K group's last row: A @ W over the whole K
+
+
+def wrap32(v: np.ndarray) -> np.ndarray:
+    return ((v + (1 << 31)) % (1 << 32)) - (1 << 31)
+
+
+class MacArrayScoreboard(InOrderScoreboard):
     def build_phase(self):
         super().build_phase()
-        self.actual = uvm_tlm_analysis_fifo("actual", self)
-        self.predictor = MacArrayPredictor("predictor", self)
-        self.row_in_tile = 0
-        self.tiles_checked = 0
-        self.k_sum: np.ndarray | None = None       # running int32 sum of a long-K group's result tiles
+        self.cfg = mac_array_env.MacArrayEnvConfig.get(self)
+        ends = np.cumsum(self.cfg.k_groups)
+        self.group_of = {t: g for g, end in enumerate(ends) for t in range(end - self.cfg.k_groups[g], end)}
+        self.group_last = {int(end) - 1 for end in ends}
+        self.k_acts: dict = {}                    # the long-K group being predicted: tile -> its act rows
+        self.k_weights: dict = {}                 # ... and tile -> its weight tile
+        self.k_rows: list = []                    # result rows of the group's current tile
+        self.k_acc: np.ndarray | None = None      # the group's running int32 sum of result tiles
         self.k_groups_checked = 0
-        self.rows: list = []
+        self.tiles_checked = 0
+        self.weight_rows = self.overlapped = 0
 
-    async def run_phase(self):
-        while True:
-            tag, got = await self.actual.get()
-            if not self.predictor.expected:
-                self.mismatch(f"unexpected result row with tag {tag}: {got.tolist()}")
-                continue
-            tile_id, first_tag, tile, k_group, k_expected = self.predictor.expected[0]
-            row = self.row_in_tile
-            want_tag = (first_tag + row) % (1 << 24)
-            if tag % (1 << 24) != want_tag:
-                self.mismatch(f"tile {tile_id} row {row}: tag {tag}, expected {want_tag} (rows lost, duplicated "
-                              f"or reordered)")
-            want = tile[row]
-            if not np.array_equal(got, want):
-                lane = int(np.argmax(got != want))
-                self.mismatch(f"tile {tile_id} row {row} lane {lane}: expected {int(want[lane])}, got "
-                              f"{int(got[lane])} (row expected {want.tolist()}, got {got.tolist()})")
-            self.compared += 1
-            self.row_in_tile += 1
-            self.rows.append(got)
-            if self.row_in_tile == len(tile):
-                self.predictor.expected.popleft()
-                self.row_in_tile = 0
-                self.tiles_checked += 1
-                self._long_k(tile_id, k_group, k_expected, np.array(self.rows))
-                self.rows = []
+    def predict(self, a: ActRow) -> Expected:
+        if a.swap:
+            self.weight_rows += self.cfg.n
+            self.overlapped += a.overlapped
+        if a.weights is None:
+            self.mismatch(f"{a}: " + ("swap accepted before a whole weight tile was loaded" if a.swap
+                                      else "no weight tile active"))
+            return Expected(a.tile, a.row, a.last, a.tag, None)
+        want = Expected(a.tile, a.row, a.last, a.tag, a.data.astype(np.int64) @ a.weights.astype(np.int64))
+        if a.tile in self.group_of:
+            self.k_acts.setdefault(a.tile, []).append(a.data)
+            self.k_weights[a.tile] = a.weights
+            if a.last and a.tile in self.group_last:
+                acts = np.hstack([np.array(self.k_acts[t]) for t in sorted(self.k_acts)])
+                w = np.vstack([self.k_weights[t] for t in sorted(self.k_weights)])
+                want.k_expected = acts.astype(np.int64) @ w.astype(np.int64)
+                self.k_acts, self.k_weights = {}, {}
+        return want
 
-    def _long_k(self, tile_id, k_group, k_expected, actual):
-        """Sums a long-K group's tiles as a 32-bit accumulator would and checks A @ W over the whole K."""
-        if k_group is None:
+    def compare(self, want: Expected, got: ResultRowOut) -> None:
+        where = f"tile {want.tile} row {want.row}"
+        if got.tag != want.tag:
+            self.mismatch(f"{where}: tag {got.tag}, expected {want.tag} (rows lost, duplicated or reordered)")
+        if want.data is not None and not np.array_equal(got.data, want.data):
+            lane = int(np.argmax(got.data != want.data))
+            self.mismatch(f"{where} lane {lane}: expected {int(want.data[lane])}, got {int(got.data[lane])} (row "
+                          f"expected {want.data.tolist()}, got {got.data.tolist()})")
+        if want.tile in self.group_of:
+            self._long_k(want, got.data)
+        self.tiles_checked += want.last
+
+    def _long_k(self, want: Expected, got: np.ndarray):
+        """Sums a long-K group's result tiles as a 32-bit accumulator would and checks A @ W over the whole K."""
+        self.k_rows.append(got)
+        if not want.last:
             return
-        acc = actual if self.k_sum is None else self.k_sum + actual
-        self.k_sum = ((acc + (1 << 31)) % (1 << 32)) - (1 << 31)
-        if k_expected is not None:
-            if not np.array_equal(self.k_sum, k_expected):
-                r, c = (int(v) for v in np.argwhere(self.k_sum != k_expected)[0])
-                self.mismatch(f"long-K group {k_group} (ends at tile {tile_id}): row {r} lane {c} summed "
-                              f"{int(self.k_sum[r, c])}, A @ W over K gives {int(k_expected[r, c])}")
-            self.k_sum = None
-            self.k_groups_checked += 1
+        tile = np.array(self.k_rows)
+        self.k_rows = []
+        self.k_acc = wrap32(tile if self.k_acc is None else self.k_acc + tile)
+        if want.k_expected is None:
+            return
+        group = self.group_of[want.tile]
+        if not np.array_equal(self.k_acc, want.k_expected):
+            r, c = (int(v) for v in np.argwhere(self.k_acc != want.k_expected)[0])
+            self.mismatch(f"long-K group {group} (ends at tile {want.tile}): row {r} lane {c} summed "
+                          f"{int(self.k_acc[r, c])}, A @ W over K gives {int(want.k_expected[r, c])}")
+        self.k_acc = None
+        self.k_groups_checked += 1
 
-    def pending(self):
-        return [f"tile {t} never completed: {len(tile) - (self.row_in_tile if i == 0 else 0)} of {len(tile)} rows "
-                f"missing" for i, (t, _, tile, _, _) in enumerate(self.predictor.expected)]
+    def describe(self, want: Expected) -> str:
+        return f"tile {want.tile} row {want.row} (tag {want.tag})"
+
+    def pending(self) -> list[str]:
+        left = super().pending()
+        if self.k_groups_checked < len(self.cfg.k_groups):
+            left.append(f"{self.k_groups_checked} of {len(self.cfg.k_groups)} long-K groups checked")
+        if self.cfg.expect_weight_overlap and not self.overlapped:
+            left.append("no weight row ever loaded while the array computed (the weight double buffer unused)")
+        return left
+
+    def check_phase(self):
+        self.logger.info(f"{self.tiles_checked} tiles, {self.compared} rows checked; weight rows loaded while the "
+                         f"array was busy: {self.overlapped}/{self.weight_rows}")
+        super().check_phase()

@@ -1,19 +1,20 @@
 """Sequences for mac_array: random tiles, extreme operands, back-to-back tiles that exercise the weight
-double buffer, and long streams. Data comes from the test's seeded numpy generator."""
+double buffer, and long-K products. Data comes from the config's seeded numpy generator."""
 from __future__ import annotations
 
 import numpy as np
-from pyuvm import ConfigDB, uvm_sequence
+from pyuvm import uvm_sequence
 
-from .mac_array_item import TileItem
+from .mac_array_env import MacArrayEnvConfig
+from .mac_array_items import TileItem
 
 
 class TileBaseSeq(uvm_sequence):
     tiles = 20
 
     async def body(self):
-        self.rng: np.random.Generator = ConfigDB().get(None, "", "RNG")
-        self.n = ConfigDB().get(None, "", "N")
+        cfg = MacArrayEnvConfig.get()
+        self.rng, self.n = cfg.rng, cfg.n
         for i in range(self.tiles):
             await self.start_item(item := self.make(i))
             await self.finish_item(item)
@@ -59,24 +60,23 @@ class ExtremesSeq(TileBaseSeq):
 
 
 class LongKSeq(TileBaseSeq):
-    """Products whose K is many times N, one N-deep slice per tile: all -128 (the largest sums an int32
-    accumulator must hold) and random. The scoreboard also sums the tiles and checks A @ W over the whole K."""
-    tiles = 1
+    """Products whose K is many times N, one N-deep slice per tile, as many tiles each as the config's k_groups
+    say: all -128 (the largest sums an int32 accumulator must hold) and random, alternately. The scoreboard also
+    sums the tiles and checks A @ W over the whole K."""
 
     async def body(self):
-        self.rng = ConfigDB().get(None, "", "RNG")
-        self.n = n = ConfigDB().get(None, "", "N")
-        for group, (k_tiles, full) in enumerate([(16, True), (9, False), (32, True)]):
+        cfg = MacArrayEnvConfig.get()
+        self.rng, self.n = cfg.rng, cfg.n
+        n = self.n
+        for group, k_tiles in enumerate(cfg.k_groups):
+            full = group % 2 == 0
             m = 2 * n
             a = np.full((m, k_tiles * n), -128, np.int8) if full else self.acts(m).repeat(k_tiles, axis=1)
             w = np.full((k_tiles * n, n), -128, np.int8) if full else \
                 self.rng.integers(-128, 128, (k_tiles * n, n)).astype(np.int8)
-            expected = a.astype(np.int64) @ w.astype(np.int64)
             for t in range(k_tiles):
                 item = TileItem(weights=w[t * n:(t + 1) * n], acts=a[:, t * n:(t + 1) * n],
                                 gaps=np.zeros(m, np.int64))
-                item.k_group = group
-                item.k_expected = expected if t == k_tiles - 1 else None
                 await self.start_item(item)
                 await self.finish_item(item)
 

@@ -1,34 +1,31 @@
-"""Agent for one memory port: a driver that hands Access items to the port's BFM, a monitor that publishes
-each completed access (request, acceptance cycle, wait, response), and a sequencer."""
+"""Agent for one memory port (named after it): a driver that hands Access items to the port's BFM (and waits on a
+Drain until the port has answered everything), a request monitor (what the memory accepted, with its cycle and
+wait), a response monitor (what it answered) and a sequencer."""
 from __future__ import annotations
 
-from pyuvm import ConfigDB, uvm_analysis_port, uvm_driver, uvm_monitor
+from pyuvm import uvm_driver
 
-from verif.common.components import DriverAgent
+from verif.common.port_agent import PortAgent
+
+from . import sram_env     # SramEnvConfig, read at run time (sram_env imports this module)
+from .sram_bfm import MemPortBfm
+from .sram_items import Drain
 
 
 class MemPortDriver(uvm_driver):
-    def start_of_simulation_phase(self):
-        self.bfm = ConfigDB().get(self, "", "PORT_BFM")
-
     async def run_phase(self):
+        bfm = self.get_parent().bfm()
         while True:
-            item = await self.seq_item_port.get_next_item()
-            self.bfm.send(item)
+            a = await self.seq_item_port.get_next_item()
+            if isinstance(a, Drain):
+                await bfm.drain()
+            else:
+                bfm.send(a.write, a.row, a.lanes, a.data, a.acc, a.gap)
             self.seq_item_port.item_done()
 
 
-class MemPortMonitor(uvm_monitor):
-    def build_phase(self):
-        self.ap = uvm_analysis_port("ap", self)
-
-    def start_of_simulation_phase(self):
-        ConfigDB().get(self, "", "PORT_BFM").on_complete = self.ap.write
-
-
-class MemPortAgent(DriverAgent):
+class MemPortAgent(PortAgent):
     driver_type = MemPortDriver
 
-    def build_phase(self):
-        super().build_phase()
-        self.monitor = MemPortMonitor("monitor", self)
+    def bfm(self) -> MemPortBfm:
+        return sram_env.SramEnvConfig.get(self).bfms[self.get_name()]

@@ -1,9 +1,14 @@
 """Functional coverage of rtl/sram accesses, one covergroup per memory (its own kinds of access): kind x row
 region, lane masks, waits (bank or read-port conflicts) and distance to the last write of the row (0: the
-same cycle, 1 and 2: the forwarding window)."""
+same cycle, 1 and 2: the forwarding window). Sampled from the request monitors, in the order the memory's
+contract applies the requests (the distance needs every port's writes)."""
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
+from pyuvm import uvm_subscriber
+
+from . import sram_env     # SramEnvConfig, read at run time (sram_env imports this module)
+from .sram_scoreboard import replay
 
 
 def kind(a):
@@ -42,3 +47,16 @@ def sample_access(memory: str, a, rows, distance):
     if memory not in _groups:
         _groups[memory] = _group(memory, KINDS[memory])
     _groups[memory](a, rows, distance)
+
+
+class SramCoverage(uvm_subscriber):
+    def build_phase(self):
+        self.requests = []
+
+    def write(self, request):
+        self.requests.append(request)
+
+    def check_phase(self):
+        cfg = sram_env.SramEnvConfig.get(self)
+        for a, distance in replay(self.requests, cfg.rows):
+            sample_access(cfg.memory, a, cfg.rows, distance)

@@ -1,10 +1,16 @@
-"""Traffic generators for rtl/sram ports: each returns the list of accesses one port will issue. Data and
-choices come from the test's seeded numpy generator."""
+"""Sequences for the rtl/sram ports. Traffic draws the accesses one port will issue from the config's seeded
+numpy generator; a PhasesSeq (virtual) runs phases of traffic, each port's accesses at once on its agent's
+sequencer, and starts a phase when every port has answered the one before. One sequence per test."""
 from __future__ import annotations
 
+import cocotb
 import numpy as np
+from pyuvm import uvm_sequence
 
-from .mem_port_bfm import Access
+from verif.common.components import ItemListSeq
+
+from .sram_env import SramEnvConfig
+from .sram_items import Access, Drain
 
 
 class Traffic:
@@ -38,3 +44,127 @@ class Traffic:
                               self.data() if w else None, acc=bool(acc and w and self.rng.random() < 0.6),
                               gap=int(self.rng.integers(1, 3)) if self.rng.random() < gap_rate else 0))
         return out
+
+
+class WholeRowTraffic(Traffic):
+    """For ports that write whole rows (no lane enables)."""
+
+    def lanes_mask(self):
+        return (1 << self.lanes) - 1
+
+
+class PhasesSeq(uvm_sequence):
+    """Virtual: `phases()` lists the traffic, each phase a dict port -> accesses (all drawn before the first
+    runs); a phase ends when every port has answered its accesses."""
+    traffic_class = Traffic
+
+    def __init__(self, name, seqrs: dict):
+        super().__init__(name)
+        self.seqrs = seqrs
+
+    def phases(self, t: Traffic, cfg: SramEnvConfig) -> list[dict[str, list[Access]]]:
+        raise NotImplementedError
+
+    async def body(self):
+        cfg = SramEnvConfig.get()
+        for phase in self.phases(self.traffic_class(cfg.rng, cfg.rows, cfg.lanes, cfg.bits), cfg):
+            tasks = [cocotb.start_soon(ItemListSeq(f"{port}_seq", accs + [Drain()]).start(self.seqrs[port]))
+                     for port, accs in phase.items()]
+            for t in tasks:
+                await t
+
+
+# ---- scratchpad (ports p0, p1) --------------------------------------------------------------------------------
+
+class ScratchpadRandomSeq(PhasesSeq):
+    """Both ports: random reads and writes anywhere (a few out of range), partial lane masks, bubbles."""
+
+    def phases(self, t, cfg):
+        return [{"p0": t.init("p0")}, {"p0": t.mixed("p0", 300), "p1": t.mixed("p1", 300)}]
+
+
+class ScratchpadConflictSeq(PhasesSeq):
+    """Both ports hammer the rows of one bank back to back: every cycle a conflict, neither may starve."""
+
+    def phases(self, t, cfg):
+        hot = [r for r in range(0, cfg.rows, cfg.params.get("NB", 4))][:6]
+        return [{"p0": t.init("p0")},
+                {p: t.mixed(p, 200, gap_rate=0.0, hot=hot, oor_rate=0.0) for p in ("p0", "p1")}]
+
+
+class ScratchpadRangeSeq(PhasesSeq):
+    """Every row written through one port and read back through the other, then out-of-range rows on both:
+    each must come back flagged, and must not disturb any row."""
+
+    def phases(self, t, cfg):
+        rows = range(cfg.rows)
+        oor = [cfg.rows, cfg.rows + 1, 0xFFFF]
+        return [{"p1": t.init("p1")},
+                {"p0": [Access("p0", False, r) for r in rows]},
+                {"p0": [Access("p0", True, r, (1 << cfg.lanes) - 1, t.data()) for r in oor],
+                 "p1": [Access("p1", False, r) for r in oor]},
+                {"p1": [Access("p1", False, r) for r in rows]}]
+
+
+# ---- accumulator (write port w, read port r) ------------------------------------------------------------------
+
+class AccumulatorRandomSeq(PhasesSeq):
+    """Overwrites, accumulates and reads anywhere, with partial lane masks and bubbles."""
+
+    def phases(self, t, cfg):
+        return [{"w": t.init("w")},
+                {"w": t.mixed("w", 300, reads=False, acc=True), "r": t.mixed("r", 300, writes=False)}]
+
+
+class AccumulatorChainSeq(PhasesSeq):
+    """Back-to-back accumulates into a few rows while the read port reads them every cycle: every
+    read-after-write distance the forwarding must cover, and read/accumulate conflicts on the RAM port."""
+
+    def phases(self, t, cfg):
+        hot = [0, 1, cfg.rows - 1]
+        return [{"w": t.init("w")},
+                {"w": t.mixed("w", 300, reads=False, acc=True, gap_rate=0.05, hot=hot, oor_rate=0.0),
+                 "r": t.mixed("r", 300, writes=False, gap_rate=0.05, hot=hot, oor_rate=0.0)}]
+
+
+class AccumulatorRangeSeq(PhasesSeq):
+    """Full range through both ports, then out-of-range writes (plain and accumulate) and reads."""
+
+    def phases(self, t, cfg):
+        rows = range(cfg.rows)
+        oor = [cfg.rows, 0xFFFF]
+        full = (1 << cfg.lanes) - 1
+        return [{"w": t.init("w")}, {"r": [Access("r", False, r) for r in rows]},
+                {"w": [Access("w", True, r, full, t.data(), acc=a) for r in oor for a in (False, True)],
+                 "r": [Access("r", False, r) for r in oor]},
+                {"r": [Access("r", False, r) for r in rows]}]
+
+
+# ---- double-buffered accumulator (the array's write port a, the load unit's write port b, read port r) --------
+
+def bank_boundary(rows: int) -> list[int]:
+    half = (rows + 1) // 2
+    return [0, half - 1, half, rows - 1]
+
+
+class AccumulatorBanksRandomSeq(PhasesSeq):
+    """Accumulates and overwrites on A, overwrites on B and reads, all at once, anywhere."""
+    traffic_class = WholeRowTraffic
+
+    def phases(self, t, cfg):
+        return [{"a": t.init("a")},
+                {"a": t.mixed("a", 300, reads=False, acc=True, oor_rate=0.0),
+                 "b": t.mixed("b", 300, reads=False), "r": t.mixed("r", 300, writes=False)}]
+
+
+class AccumulatorBanksBoundarySeq(PhasesSeq):
+    """A, B and the reads on the rows around the bank boundary, back to back: same-bank contention (B waits),
+    A and B in different banks in one cycle, and every read-after-write distance in both banks."""
+    traffic_class = WholeRowTraffic
+
+    def phases(self, t, cfg):
+        hot = bank_boundary(cfg.rows)
+        return [{"b": t.init("b")},
+                {"a": t.mixed("a", 300, reads=False, acc=True, gap_rate=0.05, hot=hot, oor_rate=0.0),
+                 "b": t.mixed("b", 300, reads=False, gap_rate=0.05, hot=hot),
+                 "r": t.mixed("r", 300, writes=False, gap_rate=0.05, hot=hot)}]
