@@ -10,7 +10,7 @@ import signal
 import cocotb
 from cocotb.triggers import Timer, with_timeout
 from cocotb_coverage.coverage import coverage_db
-from pyuvm import ConfigDB, uvm_root, uvm_test
+from pyuvm import uvm_root, uvm_test
 
 from . import context
 
@@ -22,7 +22,6 @@ class BaseTest(uvm_test):
         # the regression runner's wall-clock watchdog sends SIGTERM first: say what the test was waiting for
         signal.signal(signal.SIGTERM, self._on_term)
         self.rng = context.rng(self.get_type_name())
-        ConfigDB().set(None, "*", "RNG", self.rng)
         self.logger.info(f"seed {context.seed()} -- reproduce with waves: {context.reproduce_command()}")
 
     async def run_phase(self):
@@ -55,8 +54,8 @@ class BaseTest(uvm_test):
         self.stop()
 
     def stop(self):
-        """Stop the BFMs' coroutines, so the next test in the same simulation starts clean."""
-        ConfigDB().get(None, "", "BFM").stop()     # environments not yet on EnvConfig publish their BFM
+        """Stop the BFMs' coroutines and the clock, so the next test in the same simulation starts clean."""
+        raise NotImplementedError(f"{type(self).__name__} must say how its BFMs stop")
 
 
 async def settle(ns: int = 100):

@@ -11,7 +11,7 @@ from golden.isa import Op
 from verif.common.unit_items import InstrItem, PreloadItem
 from verif.common.unit_seq_lib import UnitSeq
 
-from .compute_env import ComputeEnvConfig
+from .compute_config import ComputeEnvConfig
 
 
 class ComputeRandomSeq(UnitSeq):

@@ -11,7 +11,8 @@ from verif.common import context
 from verif.common.unit_test_base import UnitBaseTest
 
 from .compute_bfm import ComputeBfm
-from .compute_env import DATA_BYTES, DRAM_BYTES, ComputeEnv, ComputeEnvConfig
+from .compute_config import DATA_BYTES, DRAM_BYTES, ComputeEnvConfig
+from .compute_env import ComputeEnv
 from .compute_seq_lib import ComputeExtremesSeq, ComputeRandomSeq
 
 

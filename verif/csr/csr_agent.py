@@ -8,13 +8,13 @@ from pyuvm import uvm_driver
 from verif.common.analysis import QueueMonitor
 from verif.common.components import DriverAgent
 
-from . import csr_env     # CsrEnvConfig, read at run time (csr_env imports this module)
+from .csr_config import CsrEnvConfig
 from .csr_items import CsrAccess, CsrDonePulse, CsrInputs
 
 
 class CsrDriver(uvm_driver):
     async def run_phase(self):
-        bfm = csr_env.CsrEnvConfig.get(self).bfm
+        bfm = CsrEnvConfig.get(self).bfm
         while True:
             item = await self.seq_item_port.get_next_item()
             if isinstance(item, CsrAccess):
@@ -33,12 +33,12 @@ class CsrDriver(uvm_driver):
 
 class CsrInputMonitor(QueueMonitor):
     def source(self):
-        return csr_env.CsrEnvConfig.get(self).bfm.inputs
+        return CsrEnvConfig.get(self).bfm.inputs
 
 
 class CsrOutputMonitor(QueueMonitor):
     def source(self):
-        return csr_env.CsrEnvConfig.get(self).bfm.outputs
+        return CsrEnvConfig.get(self).bfm.outputs
 
 
 class CsrAgent(DriverAgent):

@@ -10,7 +10,7 @@ from collections import deque
 from verif.common.analysis import ToMethod
 from verif.common.scoreboard_base import ScoreboardBase
 
-from . import csr_env     # CsrEnvConfig, read at run time (csr_env imports this module)
+from .csr_config import CsrEnvConfig
 from .csr_items import CsrResponse, DonePulseSeen, IrqEdge, ReadSeen, StartPulse, WriteSeen
 from .csr_model import CsrModel, reg
 
@@ -22,7 +22,7 @@ def _access(addr, strb=None) -> str:
 class CsrScoreboard(ScoreboardBase):
     def build_phase(self):
         super().build_phase()
-        self.model = CsrModel(csr_env.CsrEnvConfig.get(self).params)
+        self.model = CsrModel(CsrEnvConfig.get(self).params)
         self.predictor = ToMethod("predictor", self, self.predict)
         self.comparator = ToMethod("comparator", self, self.compare)
         self.bresp: deque = deque()       # (write, expected BRESP)

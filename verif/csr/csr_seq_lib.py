@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pyuvm import uvm_sequence
 
-from .csr_env import CsrEnvConfig
+from .csr_config import CsrEnvConfig
 from .csr_items import CsrAccess, CsrDonePulse, CsrInputs
 from .csr_model import NCNT
 

@@ -12,7 +12,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .csr_bfm import CsrBfm
-from .csr_env import CsrEnv, CsrEnvConfig
+from .csr_config import CsrEnvConfig
+from .csr_env import CsrEnv
 from .csr_seq_lib import IrqSeq, RandomAccessSeq
 
 

@@ -8,13 +8,13 @@ from pyuvm import uvm_driver
 from verif.common.analysis import QueueMonitor
 from verif.common.components import DriverAgent
 
-from . import ctrl_env     # CtrlEnvConfig, read at run time (ctrl_env imports this module)
+from .ctrl_config import CtrlEnvConfig
 from .ctrl_items import ProgramItem
 
 
 class CtrlDriver(uvm_driver):
     async def run_phase(self):
-        bfm = ctrl_env.CtrlEnvConfig.get(self).bfm
+        bfm = CtrlEnvConfig.get(self).bfm
         while True:
             item: ProgramItem = await self.seq_item_port.get_next_item()
             await bfm.run_program(item.image, item.inst_base, item.inst_count, item.faulty, item.label)
@@ -23,12 +23,12 @@ class CtrlDriver(uvm_driver):
 
 class CtrlStartMonitor(QueueMonitor):
     def source(self):
-        return ctrl_env.CtrlEnvConfig.get(self).bfm.starts
+        return CtrlEnvConfig.get(self).bfm.starts
 
 
 class CtrlResultMonitor(QueueMonitor):
     def source(self):
-        return ctrl_env.CtrlEnvConfig.get(self).bfm.results
+        return CtrlEnvConfig.get(self).bfm.results
 
 
 class CtrlAgent(DriverAgent):

@@ -22,7 +22,7 @@ from golden.simulator import RunResult, run_program
 from verif.common.analysis import InOrderScoreboard
 from verif.common.counters import cycle_invariant_error
 
-from . import ctrl_env     # CtrlEnvConfig, read at run time (ctrl_env imports this module)
+from .ctrl_config import CtrlEnvConfig
 from .ctrl_bfm import BEAT_BYTES
 from .ctrl_items import ProgramResult, ProgramStart
 
@@ -43,7 +43,7 @@ class Prediction:
 class CtrlScoreboard(InOrderScoreboard):
     def build_phase(self):
         super().build_phase()
-        self.machine = ctrl_env.CtrlEnvConfig.get(self).machine
+        self.machine = CtrlEnvConfig.get(self).machine
 
     def predict(self, st: ProgramStart) -> Prediction:
         res = run_program(self.machine, st.image, st.inst_base, st.inst_count, bus_errors=st.faulty)

@@ -9,7 +9,7 @@ from pyuvm import uvm_sequence
 from golden.isa import INSTR_BYTES, encode_program
 from golden.random_program import ERROR_KINDS, RandomProgram, random_program
 
-from .ctrl_env import CtrlEnvConfig
+from .ctrl_config import CtrlEnvConfig
 from .ctrl_items import ProgramItem
 
 

@@ -13,7 +13,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .ctrl_bfm import CtrlBfm
-from .ctrl_env import CtrlEnv, CtrlEnvConfig
+from .ctrl_config import CtrlEnvConfig
+from .ctrl_env import CtrlEnv
 from .ctrl_seq_lib import (BusBeforeDecodeErrorSeq, BusErrorSeq, ErrorProgramSeq, LegalProgramSeq,
                            ProgramAtDramEndSeq)
 

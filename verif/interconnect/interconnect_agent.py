@@ -9,7 +9,7 @@ from pyuvm import uvm_agent, uvm_analysis_port, uvm_driver, uvm_monitor
 from verif.common.analysis import QueueMonitor
 from verif.common.port_agent import PortAgent
 
-from . import interconnect_env     # InterconnectEnvConfig, read at run time (interconnect_env imports this module)
+from .interconnect_config import InterconnectEnvConfig
 from .interconnect_items import ReadXfer
 
 
@@ -29,17 +29,17 @@ class ClientAgent(PortAgent):
     driver_type = ClientDriver
 
     def bfm(self):
-        return interconnect_env.InterconnectEnvConfig.get(self).bfms[self.get_name()]
+        return InterconnectEnvConfig.get(self).bfms[self.get_name()]
 
 
 class ArMonitor(QueueMonitor):
     def source(self):
-        return interconnect_env.InterconnectEnvConfig.get(self).bus.ar_bursts
+        return InterconnectEnvConfig.get(self).bus.ar_bursts
 
 
 class CheckerMonitor(QueueMonitor):
     def source(self):
-        return interconnect_env.InterconnectEnvConfig.get(self).bus.violations
+        return InterconnectEnvConfig.get(self).bus.violations
 
 
 class DramMonitor(uvm_monitor):
@@ -49,7 +49,7 @@ class DramMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
 
     def extract_phase(self):
-        self.ap.write(interconnect_env.InterconnectEnvConfig.get(self).bus.dump())
+        self.ap.write(InterconnectEnvConfig.get(self).bus.dump())
 
 
 class BusAgent(uvm_agent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 from pyuvm import uvm_subscriber
 
-from . import interconnect_env     # InterconnectEnvConfig, read at run time (interconnect_env imports this module)
+from .interconnect_config import InterconnectEnvConfig
 from .interconnect_bfm import ReadResponse
 
 
@@ -33,7 +33,7 @@ _sample = coverage_section(
 
 class InterconnectCoverage(uvm_subscriber):
     def build_phase(self):
-        self.nb = interconnect_env.InterconnectEnvConfig.get(self).nbytes
+        self.nb = InterconnectEnvConfig.get(self).nbytes
 
     def write(self, rsp):
         _sample(rsp, self.nb)

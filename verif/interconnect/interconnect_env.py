@@ -1,28 +1,17 @@
-"""Environment of the AXI master: its typed configuration, and the env that builds an agent per client (read0:
-fetch, read1: load, write: store), the AXI-side agent, the scoreboard and the coverage, and connects the
-clients' input monitors to the predictor, their output monitors to the comparator and the coverage, and the AXI
-side's monitors (AR bursts, protocol checker, final DRAM) to the comparator."""
+"""Environment of the AXI master: the env that builds an agent per client (read0: fetch, read1: load, write: store),
+the AXI-side agent, the scoreboard and the coverage, and connects the clients' input monitors to the predictor,
+their output monitors to the comparator and the coverage, and the AXI side's monitors (AR bursts, protocol
+checker, final DRAM) to the comparator."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from pyuvm import uvm_env
 
-from verif.common.env_config import EnvConfig
 
 from .interconnect_agent import BusAgent, ClientAgent
-from .interconnect_bfm import AxiBusBfm, ReadClientBfm, WriteClientBfm
+from .interconnect_config import InterconnectEnvConfig
 from .interconnect_coverage import InterconnectCoverage
 from .interconnect_scoreboard import InterconnectScoreboard
-
-
-@dataclass(kw_only=True)
-class InterconnectEnvConfig(EnvConfig):
-    bfms: dict[str, ReadClientBfm | WriteClientBfm]   # the clients, by agent name
-    bus: AxiBusBfm                                     # the AXI side: DRAM model, AR channel, protocol checker
-    dram_image: bytes                                  # DRAM as the test initialised it
-    faulty: list[tuple[int, int]]                      # [lo, hi) byte ranges the DRAM answers with SLVERR
-    nbytes: int                                        # bytes per beat (DW / 8)
 
 
 class InterconnectEnv(uvm_env):

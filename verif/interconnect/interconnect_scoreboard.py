@@ -9,7 +9,7 @@ from __future__ import annotations
 from verif.common.components import Collector
 from verif.common.scoreboard_base import ScoreboardBase
 
-from . import interconnect_env     # InterconnectEnvConfig, read at run time (interconnect_env imports this module)
+from .interconnect_config import InterconnectEnvConfig
 from .interconnect_bfm import ReadRequest
 
 
@@ -21,7 +21,7 @@ class InterconnectScoreboard(ScoreboardBase):
         self.bursts = Collector("bursts", self)            # the AR channel
         self.violations = Collector("violations", self)    # the protocol checker
         self.dram = Collector("dram", self)                # DRAM at the end
-        self.cfg = interconnect_env.InterconnectEnvConfig.get(self)
+        self.cfg = InterconnectEnvConfig.get(self)
 
     def _faulty(self, lo, hi):
         return any(lo < f_hi and f_lo < hi for f_lo, f_hi in self.cfg.faulty)

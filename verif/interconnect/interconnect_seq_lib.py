@@ -9,7 +9,7 @@ from pyuvm import uvm_sequence
 
 from verif.common.components import ItemListSeq
 
-from .interconnect_env import InterconnectEnvConfig
+from .interconnect_config import InterconnectEnvConfig
 from .interconnect_items import ReadXfer, WriteXfer
 
 MEM_BYTES = 1 << 16

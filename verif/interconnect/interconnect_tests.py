@@ -12,7 +12,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .interconnect_bfm import AxiBusBfm, ClientPorts
-from .interconnect_env import InterconnectEnv, InterconnectEnvConfig
+from .interconnect_config import InterconnectEnvConfig
+from .interconnect_env import InterconnectEnv
 from .interconnect_seq_lib import MEM_BYTES, READ_REGION, WRITE_REGION, AxiContentionSeq, AxiTrafficSeq
 
 

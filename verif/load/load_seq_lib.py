@@ -10,7 +10,7 @@ from golden.isa import Op
 from verif.common.unit_items import InstrItem, PreloadItem
 from verif.common.unit_seq_lib import UnitSeq
 
-from .load_env import LoadEnvConfig
+from .load_config import LoadEnvConfig
 
 
 class LoadRandomSeq(UnitSeq):

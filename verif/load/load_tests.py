@@ -10,7 +10,8 @@ from verif.common import context
 from verif.common.unit_test_base import UnitBaseTest
 
 from .load_bfm import LoadBfm
-from .load_env import DATA_BYTES, DRAM_BYTES, LoadEnv, LoadEnvConfig
+from .load_config import DATA_BYTES, DRAM_BYTES, LoadEnvConfig
+from .load_env import LoadEnv
 from .load_seq_lib import LoadPaddedWindowSeq, LoadRandomSeq
 
 

@@ -9,13 +9,13 @@ from pyuvm import uvm_analysis_port, uvm_driver, uvm_monitor
 from verif.common.analysis import QueueMonitor
 from verif.common.components import DriverAgent
 
-from . import mac_array_env     # MacArrayEnvConfig, read at run time (mac_array_env imports this module)
+from .mac_array_config import MacArrayEnvConfig
 from .mac_array_items import ActRow, TileItem
 
 
 class MacArrayDriver(uvm_driver):
     async def run_phase(self):
-        bfm = mac_array_env.MacArrayEnvConfig.get(self).bfm
+        bfm = MacArrayEnvConfig.get(self).bfm
         rows = 0
         loaded = False
         while True:
@@ -40,7 +40,7 @@ class MacArrayInputMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
 
     async def run_phase(self):
-        bfm = mac_array_env.MacArrayEnvConfig.get(self).bfm
+        bfm = MacArrayEnvConfig.get(self).bfm
         tile = row = 0
         weights = None
         while True:
@@ -58,7 +58,7 @@ class MacArrayInputMonitor(uvm_monitor):
 
 class MacArrayOutputMonitor(QueueMonitor):
     def source(self):
-        return mac_array_env.MacArrayEnvConfig.get(self).bfm.results
+        return MacArrayEnvConfig.get(self).bfm.results
 
 
 class MacArrayAgent(DriverAgent):
@@ -70,4 +70,4 @@ class MacArrayAgent(DriverAgent):
         self.output_monitor = MacArrayOutputMonitor("output_monitor", self)
 
     def check_phase(self):
-        mac_array_env.MacArrayEnvConfig.get(self).bfm.tally.check(self.get_full_name())
+        MacArrayEnvConfig.get(self).bfm.tally.check(self.get_full_name())

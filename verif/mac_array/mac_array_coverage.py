@@ -8,7 +8,7 @@ import numpy as np
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 from pyuvm import uvm_subscriber
 
-from . import mac_array_env     # MacArrayEnvConfig, read at run time (mac_array_env imports this module)
+from .mac_array_config import MacArrayEnvConfig
 from .mac_array_items import ActRow
 
 M_CLASSES = ["1", "2..N", "N+1..4N", ">4N"]
@@ -51,7 +51,7 @@ _sample = coverage_section(
 
 class MacArrayCoverage(uvm_subscriber):
     def build_phase(self):
-        self.n = mac_array_env.MacArrayEnvConfig.get(self).n
+        self.n = MacArrayEnvConfig.get(self).n
         self.rows: list[ActRow] = []
 
     def write(self, row: ActRow):

@@ -11,7 +11,7 @@ import numpy as np
 
 from verif.common.analysis import InOrderScoreboard
 
-from . import mac_array_env     # MacArrayEnvConfig, read at run time (mac_array_env imports this module)
+from .mac_array_config import MacArrayEnvConfig
 from .mac_array_bfm import ResultRowOut
 from .mac_array_items import ActRow
 
@@ -33,7 +33,7 @@ def wrap32(v: np.ndarray) -> np.ndarray:
 class MacArrayScoreboard(InOrderScoreboard):
     def build_phase(self):
         super().build_phase()
-        self.cfg = mac_array_env.MacArrayEnvConfig.get(self)
+        self.cfg = MacArrayEnvConfig.get(self)
         ends = np.cumsum(self.cfg.k_groups)
         self.group_of = {t: g for g, end in enumerate(ends) for t in range(end - self.cfg.k_groups[g], end)}
         self.group_last = {int(end) - 1 for end in ends}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pyuvm import uvm_sequence
 
-from .mac_array_env import MacArrayEnvConfig
+from .mac_array_config import MacArrayEnvConfig
 from .mac_array_items import TileItem
 
 

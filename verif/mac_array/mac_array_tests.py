@@ -9,7 +9,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .mac_array_bfm import MacArrayBfm
-from .mac_array_env import MacArrayEnv, MacArrayEnvConfig
+from .mac_array_config import MacArrayEnvConfig
+from .mac_array_env import MacArrayEnv
 from .mac_array_seq_lib import BackToBackSeq, ExtremesSeq, LongKSeq, RandomTileSeq
 
 

@@ -7,13 +7,13 @@ from pyuvm import uvm_driver
 from verif.common.analysis import QueueMonitor
 from verif.common.components import DriverAgent
 
-from . import requant_env     # RequantEnvConfig, read at run time (requant_env imports this module)
+from .requant_config import RequantEnvConfig
 from .requant_items import RequantBatch
 
 
 class RequantDriver(uvm_driver):
     async def run_phase(self):
-        bfm = requant_env.RequantEnvConfig.get(self).bfm
+        bfm = RequantEnvConfig.get(self).bfm
         while True:
             b: RequantBatch = await self.seq_item_port.get_next_item()
             await bfm.run_batch(b.acc, b.rq, str(b.get_name()))
@@ -22,12 +22,12 @@ class RequantDriver(uvm_driver):
 
 class RequantInputMonitor(QueueMonitor):
     def source(self):
-        return requant_env.RequantEnvConfig.get(self).bfm.inputs
+        return RequantEnvConfig.get(self).bfm.inputs
 
 
 class RequantOutputMonitor(QueueMonitor):
     def source(self):
-        return requant_env.RequantEnvConfig.get(self).bfm.outputs
+        return RequantEnvConfig.get(self).bfm.outputs
 
 
 class RequantAgent(DriverAgent):

@@ -9,7 +9,7 @@ from golden.crosscheck import SWEEPS
 from golden.ops import Requant
 from golden.requant import decompose_float32
 
-from .requant_env import RequantEnvConfig
+from .requant_config import RequantEnvConfig
 from .requant_items import RequantBatch
 
 I32 = (-(1 << 31), (1 << 31) - 1)

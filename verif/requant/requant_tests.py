@@ -11,7 +11,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .requant_bfm import RequantBfm
-from .requant_env import RequantEnv, RequantEnvConfig
+from .requant_config import RequantEnvConfig
+from .requant_env import RequantEnv
 from .requant_seq_lib import ExtremesSeq, RandomBatchSeq, TieSweepSeq
 
 

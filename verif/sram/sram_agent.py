@@ -7,7 +7,7 @@ from pyuvm import uvm_driver
 
 from verif.common.port_agent import PortAgent
 
-from . import sram_env     # SramEnvConfig, read at run time (sram_env imports this module)
+from .sram_config import SramEnvConfig
 from .sram_bfm import MemPortBfm
 from .sram_items import Drain
 
@@ -28,4 +28,4 @@ class MemPortAgent(PortAgent):
     driver_type = MemPortDriver
 
     def bfm(self) -> MemPortBfm:
-        return sram_env.SramEnvConfig.get(self).bfms[self.get_name()]
+        return SramEnvConfig.get(self).bfms[self.get_name()]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 from pyuvm import uvm_subscriber
 
-from . import sram_env     # SramEnvConfig, read at run time (sram_env imports this module)
+from .sram_config import SramEnvConfig
 from .sram_scoreboard import replay
 
 
@@ -57,6 +57,6 @@ class SramCoverage(uvm_subscriber):
         self.requests.append(request)
 
     def check_phase(self):
-        cfg = sram_env.SramEnvConfig.get(self)
+        cfg = SramEnvConfig.get(self)
         for a, distance in replay(self.requests, cfg.rows):
             sample_access(cfg.memory, a, cfg.rows, distance)

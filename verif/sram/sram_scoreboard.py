@@ -10,7 +10,7 @@ import numpy as np
 from verif.common.components import Collector
 from verif.common.scoreboard_base import ScoreboardBase
 
-from . import sram_env     # SramEnvConfig, read at run time (sram_env imports this module)
+from .sram_config import SramEnvConfig
 from .sram_bfm import Request
 
 
@@ -62,7 +62,7 @@ class SramScoreboard(ScoreboardBase):
         self.responses = Collector("responses", self)      # from the response monitors: what is compared
 
     def check_phase(self):
-        cfg = sram_env.SramEnvConfig.get(self)
+        cfg = SramEnvConfig.get(self)
         model = RefMemory(cfg.rows, cfg.lanes, cfg.bits)
         answers = {}        # id(request) -> its response: each port answers its requests in order
         for port in cfg.bfms:

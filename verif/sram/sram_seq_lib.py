@@ -9,7 +9,7 @@ from pyuvm import uvm_sequence
 
 from verif.common.components import ItemListSeq
 
-from .sram_env import SramEnvConfig
+from .sram_config import SramEnvConfig
 from .sram_items import Access, Drain
 
 

@@ -10,7 +10,8 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .sram_bfm import PortMap, SramBfm
-from .sram_env import SramEnv, SramEnvConfig
+from .sram_config import SramEnvConfig
+from .sram_env import SramEnv
 from .sram_seq_lib import PhasesSeq
 
 

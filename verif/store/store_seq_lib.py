@@ -10,7 +10,7 @@ from golden.isa import Op
 from verif.common.unit_items import InstrItem, PreloadItem
 from verif.common.unit_seq_lib import UnitSeq
 
-from .store_env import StoreEnvConfig
+from .store_config import StoreEnvConfig
 
 
 class StoreRandomSeq(UnitSeq):

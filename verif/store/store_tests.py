@@ -10,7 +10,8 @@ from verif.common import context
 from verif.common.unit_test_base import UnitBaseTest
 
 from .store_bfm import StoreBfm
-from .store_env import DATA_BYTES, DRAM_BYTES, StoreEnv, StoreEnvConfig
+from .store_config import DATA_BYTES, DRAM_BYTES, StoreEnvConfig
+from .store_env import StoreEnv
 from .store_seq_lib import StoreRandomSeq, StoreUnalignedSeq
 
 

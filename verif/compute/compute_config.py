@@ -1,0 +1,18 @@
+"""The compute environment's typed configuration: the test builds one ComputeEnvConfig and publishes it once;
+every component reads it with `ComputeEnvConfig.get(self)`. A module of its own, because the components that read it
+are the ones compute_env.py imports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from verif.common.unit_env_config import UnitEnvConfig
+
+from .compute_bfm import ComputeBfm
+
+DRAM_BYTES = 4096           # no DRAM in tb_compute: only the predictor's program lives there
+DATA_BYTES = 2048           # where the predictor places it
+
+
+@dataclass(kw_only=True)
+class ComputeEnvConfig(UnitEnvConfig):
+    bfm: ComputeBfm
