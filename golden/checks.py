@@ -1,7 +1,12 @@
-"""Decode-time legality checks (docs/isa.md, section 5), in the order that names the error."""
+"""Decode-time legality checks (docs/isa.md, section 5): every check one row of CHECKS, in the order the
+decoder applies them; the first that fails names the error. Several checks share an error code (LOAD's
+`y = 0`, `x = 0` and `len > N` are all BAD_FIELD), so coverage counts checks, not codes."""
 from __future__ import annotations
 
-from .isa import MEM_ACC, MEM_SP, ErrorCode, Instr, MachineConfig, Op
+from dataclasses import dataclass
+from typing import Callable
+
+from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, ErrorCode, Instr, MachineConfig, Op
 
 
 def element_bytes(ins: Instr) -> int:
@@ -20,38 +25,94 @@ def load_rows(ins: Instr) -> int:
     return (ins.pt + ins.y + ins.pb) * (ins.pl + ins.x + ins.pr)
 
 
-def check(ins: Instr, cfg: MachineConfig, inst_base: int, inst_count: int) -> ErrorCode:
-    if not ins.legal_opcode:
-        return ErrorCode.ILLEGAL_OPCODE
-    if ins.reserved_bits():
-        return ErrorCode.RESERVED_BITS
-    op = ins.op
-    if op in (Op.LOAD, Op.STORE):
-        if ins.y == 0 or ins.x == 0 or ins.len > cfg.n:
-            return ErrorCode.BAD_FIELD
-    elif op == Op.MATMUL:
-        if ins.m == 0:
-            return ErrorCode.BAD_FIELD
-    elif op == Op.PAD:
-        if ins.count == 0 or (ins.mem == MEM_SP and not -128 <= ins.value <= 127):
-            return ErrorCode.BAD_FIELD
-    # Row ranges: (memory, first row, row count) the instruction touches.
-    rows: list[tuple[int, int, int]] = []
+@dataclass(frozen=True)
+class Program:
+    """Where the program sits: what PROG_WRITE compares a STORE's span with."""
+    inst_base: int
+    inst_count: int
+
+    @property
+    def last_byte(self) -> int:
+        return self.inst_base + INSTR_BYTES * self.inst_count - 1
+
+
+Predicate = Callable[[Instr, MachineConfig, Program], bool]
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str              # "<OPCODE>.<what>", or "fetch.<what>" for the checks before decode
+    op: Op | None          # the opcode it applies to (None: any word)
+    code: ErrorCode
+    rule: str              # the condition, as docs/isa.md section 5 states it
+    fails: Predicate
+
+
+def _store_over_program(ins: Instr, cfg: MachineConfig, p: Program) -> bool:
+    first, last = dram_span(ins)
+    return first <= p.last_byte and p.inst_base <= last
+
+
+def _transfer(op: Op) -> list[Check]:
+    """LOAD's and STORE's checks (they share their transfer fields)."""
+    out = [Check(f"{op.name}.y_zero", op, ErrorCode.BAD_FIELD, "y = 0", lambda i, c, p: i.y == 0),
+           Check(f"{op.name}.x_zero", op, ErrorCode.BAD_FIELD, "x = 0", lambda i, c, p: i.x == 0),
+           Check(f"{op.name}.len_gt_n", op, ErrorCode.BAD_FIELD, "len > N", lambda i, c, p: i.len > c.n)]
     if op == Op.LOAD:
-        rows.append((ins.mem, ins.row, load_rows(ins)))
-    elif op == Op.PAD:
-        rows.append((ins.mem, ins.row, ins.count))
-    elif op == Op.MATMUL:
-        rows += [(MEM_SP, ins.a_row, ins.m), (MEM_SP, ins.w_row, cfg.n), (MEM_ACC, ins.acc_row, ins.m)]
-    elif op == Op.STORE:
-        rows.append((MEM_ACC, ins.row, ins.y * ins.x))
-    for mem, code, limit in ((MEM_SP, ErrorCode.SP_RANGE, cfg.sp_rows), (MEM_ACC, ErrorCode.ACC_RANGE, cfg.acc_rows)):
-        if any(m == mem and first + count > limit for m, first, count in rows):
-            return code
-    if op in (Op.LOAD, Op.STORE):
-        first, last = dram_span(ins)
-        if last >= cfg.dram_bytes:
-            return ErrorCode.DRAM_RANGE
-        if op == Op.STORE and first <= inst_base + 16 * inst_count - 1 and inst_base <= last:
-            return ErrorCode.PROG_WRITE
-    return ErrorCode.NONE
+        out += [Check("LOAD.sp_rows", op, ErrorCode.SP_RANGE, "mem=sp and row + (pt+y+pb)(pl+x+pr) > SP_ROWS",
+                      lambda i, c, p: i.mem == MEM_SP and i.row + load_rows(i) > c.sp_rows),
+                Check("LOAD.acc_rows", op, ErrorCode.ACC_RANGE, "mem=acc and row + (pt+y+pb)(pl+x+pr) > ACC_ROWS",
+                      lambda i, c, p: i.mem == MEM_ACC and i.row + load_rows(i) > c.acc_rows)]
+    else:
+        out.append(Check("STORE.acc_rows", op, ErrorCode.ACC_RANGE, "row + y·x > ACC_ROWS",
+                         lambda i, c, p: i.row + i.y * i.x > c.acc_rows))
+    out.append(Check(f"{op.name}.dram_span", op, ErrorCode.DRAM_RANGE, "last byte of the span ≥ DRAM_BYTES",
+                     lambda i, c, p: dram_span(i)[1] >= c.dram_bytes))
+    if op == Op.STORE:
+        out.append(Check("STORE.prog_write", op, ErrorCode.PROG_WRITE, "the span overlaps the program",
+                         _store_over_program))
+    return out
+
+
+CHECKS: tuple[Check, ...] = tuple(
+    [Check("fetch.dram_range", None, ErrorCode.DRAM_RANGE, "inst_base + 16·i + 15 ≥ DRAM_BYTES",
+           lambda i, c, p: False),      # a property of the fetch, not of a word: see fetch_check
+     Check("fetch.no_halt", None, ErrorCode.NO_HALT, "execution reached inst_count without a HALT",
+           lambda i, c, p: False),
+     Check("opcode.illegal", None, ErrorCode.ILLEGAL_OPCODE, "opcode 0 or 8 … 15",
+           lambda i, c, p: not i.legal_opcode)]
+    + [Check(f"{op.name}.reserved", op, ErrorCode.RESERVED_BITS, "a reserved bit is 1",
+             lambda i, c, p: bool(i.reserved_bits())) for op in Op]
+    + _transfer(Op.LOAD) + _transfer(Op.STORE)
+    + [Check("MATMUL.m_zero", Op.MATMUL, ErrorCode.BAD_FIELD, "m = 0", lambda i, c, p: i.m == 0),
+       Check("MATMUL.a_rows", Op.MATMUL, ErrorCode.SP_RANGE, "a_row + m > SP_ROWS",
+             lambda i, c, p: i.a_row + i.m > c.sp_rows),
+       Check("MATMUL.w_rows", Op.MATMUL, ErrorCode.SP_RANGE, "w_row + N > SP_ROWS",
+             lambda i, c, p: i.w_row + c.n > c.sp_rows),
+       Check("MATMUL.acc_rows", Op.MATMUL, ErrorCode.ACC_RANGE, "acc_row + m > ACC_ROWS",
+             lambda i, c, p: i.acc_row + i.m > c.acc_rows),
+       Check("PAD.count_zero", Op.PAD, ErrorCode.BAD_FIELD, "count = 0", lambda i, c, p: i.count == 0),
+       Check("PAD.value_int8", Op.PAD, ErrorCode.BAD_FIELD, "mem=sp and value outside −128 … 127",
+             lambda i, c, p: i.mem == MEM_SP and not -128 <= i.value <= 127),
+       Check("PAD.sp_rows", Op.PAD, ErrorCode.SP_RANGE, "mem=sp and row + count > SP_ROWS",
+             lambda i, c, p: i.mem == MEM_SP and i.row + i.count > c.sp_rows),
+       Check("PAD.acc_rows", Op.PAD, ErrorCode.ACC_RANGE, "mem=acc and row + count > ACC_ROWS",
+             lambda i, c, p: i.mem == MEM_ACC and i.row + i.count > c.acc_rows)])
+
+BY_NAME = {c.name: c for c in CHECKS}
+DECODE_CHECKS = tuple(c for c in CHECKS if not c.name.startswith("fetch."))
+
+
+def failing_check(ins: Instr, cfg: MachineConfig, prog: Program) -> Check | None:
+    """The first check the decoder applies that `ins` fails, or None for a legal instruction."""
+    for c in DECODE_CHECKS:
+        if c.op is not None and c.op != ins.op:
+            continue
+        if c.fails(ins, cfg, prog):
+            return c
+    return None
+
+
+def check(ins: Instr, cfg: MachineConfig, inst_base: int, inst_count: int) -> ErrorCode:
+    c = failing_check(ins, cfg, Program(inst_base, inst_count))
+    return ErrorCode.NONE if c is None else c.code
