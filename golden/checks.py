@@ -116,3 +116,17 @@ def failing_check(ins: Instr, cfg: MachineConfig, prog: Program) -> Check | None
 def check(ins: Instr, cfg: MachineConfig, inst_base: int, inst_count: int) -> ErrorCode:
     c = failing_check(ins, cfg, Program(inst_base, inst_count))
     return ErrorCode.NONE if c is None else c.code
+
+
+def ending_check(prog_words: list[Instr], cfg: MachineConfig, prog: Program, code: ErrorCode,
+                 index: int) -> Check | None:
+    """The check that ended a program with (code, index), as the hardware reported it: what a coverage bin
+    per check samples. None for DONE, BUS, or a code that no check of that instruction explains."""
+    if code == ErrorCode.NO_HALT:
+        return BY_NAME["fetch.no_halt"]
+    if code == ErrorCode.DRAM_RANGE and prog.inst_base + INSTR_BYTES * (index + 1) > cfg.dram_bytes:
+        return BY_NAME["fetch.dram_range"]
+    if not 0 <= index < len(prog_words):
+        return None
+    c = failing_check(prog_words[index], cfg, prog)
+    return c if c is not None and c.code == code else None

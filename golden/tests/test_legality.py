@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from golden import reference_interp
-from golden.checks import BY_NAME, CHECKS, Program, failing_check
+from golden.checks import BY_NAME, CHECKS, Program, ending_check, failing_check
 from golden.error_programs import check_program, violation
 from golden.isa import ErrorCode, MachineConfig, Op
 from golden.simulator import run_program
@@ -48,3 +48,12 @@ def test_a_violation_passes_every_earlier_check():
         for _ in range(5):
             ins = violation(check, cfg, Program(4096, 8), rng)
             assert failing_check(ins, cfg, Program(4096, 8)) is check, check.name
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.name)
+def test_the_ending_names_the_check(check):
+    cfg = CONFIGS[1]
+    rp = check_program(check, cfg, 5)
+    res = run_program(cfg, rp.dram, rp.inst_base, rp.inst_count)
+    got = ending_check(rp.prog, cfg, Program(rp.inst_base, rp.inst_count), res.err_code, res.err_index)
+    assert got is check
