@@ -154,6 +154,7 @@ module load_unit #(
             ev_rd_bytes <= 16'd0;
         end else begin
             lq_done <= 1'b0;
+            lq_err  <= 1'b0;                    // err qualifies a done: it is a pulse with it
             ev_rd_bytes <= 16'd0;
             case (state)
                 S_IDLE: if (lq_valid && !lq_done) begin

@@ -127,6 +127,7 @@ module store_unit #(
             w_data <= 1'b0; w_out <= 7'd0; i <= 8'd0; quant <= 1'b0;
         end else begin
             sq_done <= 1'b0;
+            sq_err  <= 1'b0;                    // err qualifies a done: it is a pulse with it
             ev_wr_bytes <= wr_done ? {9'd0, eb} : 16'd0;
             // reader
             if (r_fire) k_r <= k_r + 20'd1;

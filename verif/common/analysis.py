@@ -11,18 +11,31 @@ from .scoreboard_base import ScoreboardBase
 
 
 class QueueMonitor(uvm_monitor):
-    """Publishes on `ap` every record the BFM puts into the queue `source()` returns (a cocotb Queue)."""
+    """Publishes on `ap` every record a BFM's sampling coroutine puts into one of its queues (a cocotb Queue), as
+    `convert(record)` makes it (the record itself unless a subclass says otherwise). The queue is the attribute
+    named `queue` (the constructor's argument, else the class attribute) of the BFM its parent's `bfm()` returns;
+    an attribute that is a method is called for the queue (the top BFM starts a queue's sampler when asked)."""
+    queue = ""
+
+    def __init__(self, name, parent, queue: str | None = None):
+        super().__init__(name, parent)
+        if queue is not None:
+            self.queue = queue
 
     def build_phase(self):
         self.ap = uvm_analysis_port("ap", self)
 
     def source(self):
-        raise NotImplementedError
+        q = getattr(self.get_parent().bfm(), self.queue)
+        return q() if callable(q) else q
+
+    def convert(self, record):
+        return record
 
     async def run_phase(self):
         queue = self.source()
         while True:
-            self.ap.write(await queue.get())
+            self.ap.write(self.convert(await queue.get()))
 
 
 class ToMethod(uvm_subscriber):

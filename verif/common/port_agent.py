@@ -1,33 +1,15 @@
-"""An agent for one request/response port (a memory port, a DMA client): a sequencer and a driver, a request
-monitor and a response monitor that publish what the port's BFM sampled into its `requests` and `responses`
+"""An agent for one request/response port (a memory port, a DMA client): a sequencer and a driver, an input
+monitor and an output monitor that publish what the port's BFM sampled into its `requests` and `responses`
 queues, and the check that those samplers saw every handshake the driver did (verif.common.sampling_tally)."""
 from __future__ import annotations
 
-from .analysis import QueueMonitor
-from .components import DriverAgent
+from .components import BfmAgent
 
 
-class RequestMonitor(QueueMonitor):
-    def source(self):
-        return self.get_parent().bfm().requests
-
-
-class ResponseMonitor(QueueMonitor):
-    def source(self):
-        return self.get_parent().bfm().responses
-
-
-class PortAgent(DriverAgent):
+class PortAgent(BfmAgent):
     """Subclasses set `driver_type` and say which BFM is theirs (`bfm()`: one with `requests`, `responses` and a
     `tally`, usually the config's by the agent's name)."""
-
-    def build_phase(self):
-        super().build_phase()
-        self.request_monitor = RequestMonitor("request_monitor", self)
-        self.response_monitor = ResponseMonitor("response_monitor", self)
+    input_queue, output_queue = "requests", "responses"
 
     def bfm(self):
         raise NotImplementedError
-
-    def check_phase(self):
-        self.bfm().tally.check(self.get_full_name())

@@ -5,12 +5,13 @@ event counts); the output monitor publishes what came out (the memories read bac
 any AXI4 protocol violation). The scoreboard and coverage hear only the monitors."""
 from __future__ import annotations
 
-from pyuvm import uvm_analysis_port, uvm_driver, uvm_monitor
+from pyuvm import uvm_driver
 
 from golden import isa
 from golden.layout import config_snapshot, queue_entry
 
-from .components import DriverAgent
+from .analysis import QueueMonitor
+from .components import BfmAgent
 from .unit_env_config import UnitEnvConfig
 from .unit_items import Executed, InstrItem, PreloadItem
 from .unit_queue_bfm import Done
@@ -34,26 +35,8 @@ class UnitDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class _QueueMonitor(uvm_monitor):
-    queue = ""                  # the BFM queue this monitor empties
-
-    def build_phase(self):
-        self.ap = uvm_analysis_port("ap", self)
-
-    def start_of_simulation_phase(self):
-        self.source = getattr(UnitEnvConfig.get(self).bfm, self.queue)
-
-    def convert(self, record):
-        return record
-
-    async def run_phase(self):
-        while True:
-            self.ap.write(self.convert(await self.source.get()))
-
-
-class UnitInputMonitor(_QueueMonitor):
+class UnitInputMonitor(QueueMonitor):
     """Written (memory fills) as they are, Done decoded into Executed."""
-    queue = "inputs"
 
     def convert(self, record):
         if isinstance(record, Done):
@@ -61,15 +44,9 @@ class UnitInputMonitor(_QueueMonitor):
         return record
 
 
-class UnitOutputMonitor(_QueueMonitor):
-    """Readback (the memories after each instruction) and Violation (the AXI4 protocol checker)."""
-    queue = "outputs"
-
-
-class UnitAgent(DriverAgent):
+class UnitAgent(BfmAgent):
+    """The output monitor publishes Readback (the memories after each instruction) and Violation (the AXI4
+    protocol checker)."""
     driver_type = UnitDriver
-
-    def build_phase(self):
-        super().build_phase()
-        self.input_monitor = UnitInputMonitor("input_monitor", self)
-        self.output_monitor = UnitOutputMonitor("output_monitor", self)
+    config_type = UnitEnvConfig
+    input_monitor_type = UnitInputMonitor

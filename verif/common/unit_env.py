@@ -2,28 +2,18 @@
 the output monitor) and, when the block has one, a coverage subscriber on the input monitor."""
 from __future__ import annotations
 
-from pyuvm import uvm_env, uvm_subscriber
+from pyuvm import uvm_subscriber
 
+from .components import AgentEnv
 from .unit_agent import UnitAgent
 from .unit_env_config import UnitEnvConfig
 from .unit_items import Executed
 from .unit_scoreboard import UnitScoreboard
 
 
-class UnitEnv(uvm_env):
+class UnitEnv(AgentEnv):
+    agent_type = UnitAgent
     scoreboard_type = UnitScoreboard
-    coverage_type = None
-
-    def build_phase(self):
-        self.agent = UnitAgent("agent", self)
-        self.scoreboard = self.scoreboard_type("scoreboard", self)
-        self.coverage = self.coverage_type("coverage", self) if self.coverage_type else None
-
-    def connect_phase(self):
-        self.agent.input_monitor.ap.connect(self.scoreboard.predictor.analysis_export)
-        self.agent.output_monitor.ap.connect(self.scoreboard.comparator.analysis_export)
-        if self.coverage:
-            self.agent.input_monitor.ap.connect(self.coverage.analysis_export)
 
 
 class UnitCoverage(uvm_subscriber):

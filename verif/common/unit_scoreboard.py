@@ -19,6 +19,7 @@ from golden.footprint import footprint
 from golden.isa import Op
 from golden.simulator import RunResult, run_program
 
+from .analysis import ToMethod
 from .scoreboard_base import ScoreboardBase
 from .unit_env_config import UnitEnvConfig
 from .unit_items import Executed
@@ -77,18 +78,11 @@ class UnitPredictor(uvm_subscriber):
         self.expected.append(Expectation(ex, res, dict(self.defined)))
 
 
-class UnitComparator(uvm_subscriber):
-    """Hands the output monitor's records to its scoreboard, in order."""
-
-    def write(self, item):
-        self.get_parent().compare(item)
-
-
 class UnitScoreboard(ScoreboardBase):
     def build_phase(self):
         super().build_phase()
         self.predictor = UnitPredictor("predictor", self)
-        self.comparator = UnitComparator("comparator", self)
+        self.comparator = ToMethod("comparator", self, self.compare)   # the output monitor's records, in order
         self.queue = UnitEnvConfig.get(self).bfm.queue
 
     # -- what a block provides ---------------------------------------------------------------------------------

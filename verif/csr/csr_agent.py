@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pyuvm import uvm_driver
 
-from verif.common.analysis import QueueMonitor
-from verif.common.components import DriverAgent
+from verif.common.components import BfmAgent
 
 from .csr_config import CsrEnvConfig
 from .csr_items import CsrAccess, CsrDonePulse, CsrInputs
@@ -31,20 +30,6 @@ class CsrDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class CsrInputMonitor(QueueMonitor):
-    def source(self):
-        return CsrEnvConfig.get(self).bfm.inputs
-
-
-class CsrOutputMonitor(QueueMonitor):
-    def source(self):
-        return CsrEnvConfig.get(self).bfm.outputs
-
-
-class CsrAgent(DriverAgent):
+class CsrAgent(BfmAgent):
     driver_type = CsrDriver
-
-    def build_phase(self):
-        super().build_phase()
-        self.in_monitor = CsrInputMonitor("in_monitor", self)
-        self.out_monitor = CsrOutputMonitor("out_monitor", self)
+    config_type = CsrEnvConfig

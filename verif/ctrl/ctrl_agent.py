@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pyuvm import uvm_driver
 
-from verif.common.analysis import QueueMonitor
-from verif.common.components import DriverAgent
+from verif.common.components import BfmAgent
 
 from .ctrl_config import CtrlEnvConfig
 from .ctrl_items import ProgramItem
@@ -21,20 +20,7 @@ class CtrlDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class CtrlStartMonitor(QueueMonitor):
-    def source(self):
-        return CtrlEnvConfig.get(self).bfm.starts
-
-
-class CtrlResultMonitor(QueueMonitor):
-    def source(self):
-        return CtrlEnvConfig.get(self).bfm.results
-
-
-class CtrlAgent(DriverAgent):
+class CtrlAgent(BfmAgent):
     driver_type = CtrlDriver
-
-    def build_phase(self):
-        super().build_phase()
-        self.in_monitor = CtrlStartMonitor("in_monitor", self)
-        self.out_monitor = CtrlResultMonitor("out_monitor", self)
+    config_type = CtrlEnvConfig
+    input_queue, output_queue = "starts", "results"

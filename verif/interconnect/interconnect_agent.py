@@ -32,16 +32,6 @@ class ClientAgent(PortAgent):
         return InterconnectEnvConfig.get(self).bfms[self.get_name()]
 
 
-class ArMonitor(QueueMonitor):
-    def source(self):
-        return InterconnectEnvConfig.get(self).bus.ar_bursts
-
-
-class CheckerMonitor(QueueMonitor):
-    def source(self):
-        return InterconnectEnvConfig.get(self).bus.violations
-
-
 class DramMonitor(uvm_monitor):
     """The whole DRAM once the traffic is over."""
 
@@ -49,11 +39,14 @@ class DramMonitor(uvm_monitor):
         self.ap = uvm_analysis_port("ap", self)
 
     def extract_phase(self):
-        self.ap.write(InterconnectEnvConfig.get(self).bus.dump())
+        self.ap.write(self.get_parent().bfm().dump())
 
 
 class BusAgent(uvm_agent):
     def build_phase(self):
-        self.ar_monitor = ArMonitor("ar_monitor", self)
-        self.checker_monitor = CheckerMonitor("checker_monitor", self)
+        self.ar_monitor = QueueMonitor("ar_monitor", self, "ar_bursts")
+        self.checker_monitor = QueueMonitor("checker_monitor", self, "violations")
         self.dram_monitor = DramMonitor("dram_monitor", self)
+
+    def bfm(self):
+        return InterconnectEnvConfig.get(self).bus

@@ -24,9 +24,9 @@ class InterconnectEnv(uvm_env):
     def connect_phase(self):
         sb = self.scoreboard
         for a in self.agents.values():
-            a.request_monitor.ap.connect(sb.requests.analysis_export)
-            a.response_monitor.ap.connect(sb.responses.analysis_export)
-            a.response_monitor.ap.connect(self.coverage.analysis_export)
+            a.input_monitor.ap.connect(sb.requests.analysis_export)
+            a.output_monitor.ap.connect(sb.responses.analysis_export)
+            a.output_monitor.ap.connect(self.coverage.analysis_export)
         self.bus.ar_monitor.ap.connect(sb.bursts.analysis_export)
         self.bus.checker_monitor.ap.connect(sb.violations.analysis_export)
         self.bus.dram_monitor.ap.connect(sb.dram.analysis_export)

@@ -2,7 +2,6 @@
 (verif/common/unit_env.py: agent, predictor on the input monitor, comparator on the output monitor)."""
 from __future__ import annotations
 
-
 from verif.common.unit_env import UnitEnv
 
 from .load_coverage import LoadCoverage

@@ -4,10 +4,10 @@ with), the output monitor (result rows) and the sequencer."""
 from __future__ import annotations
 
 import numpy as np
-from pyuvm import uvm_analysis_port, uvm_driver, uvm_monitor
+from pyuvm import uvm_driver
 
 from verif.common.analysis import QueueMonitor
-from verif.common.components import DriverAgent
+from verif.common.components import BfmAgent
 
 from .mac_array_config import MacArrayEnvConfig
 from .mac_array_items import ActRow, TileItem
@@ -32,42 +32,34 @@ class MacArrayDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class MacArrayInputMonitor(uvm_monitor):
-    """Each accepted activation row as an ActRow. A swap row activates the next N weight rows the array accepted
-    (they were all accepted before it: the array holds a swap until the shadow bank is full)."""
+class MacArrayInputMonitor(QueueMonitor):
+    """Each accepted activation row (the BFM's `acts_in`) as an ActRow. A swap row activates the next N weight
+    rows the array accepted (they were all accepted before it: the array holds a swap until the shadow bank is
+    full). The tag's top bit (the driver's) marks each tile's last row."""
 
-    def build_phase(self):
-        self.ap = uvm_analysis_port("ap", self)
+    def start_of_simulation_phase(self):
+        self.bfm = self.get_parent().bfm()
+        self.tile = self.row = 0
+        self.weights = None
 
-    async def run_phase(self):
-        bfm = MacArrayEnvConfig.get(self).bfm
-        tile = row = 0
-        weights = None
-        while True:
-            a = await bfm.acts_in.get()
-            overlapped = 0
-            if a.swap and bfm.weights_in.qsize() < bfm.n:
-                weights = None                      # the predictor reports it
-            elif a.swap:
-                loaded = [bfm.weights_in.get_nowait() for _ in range(bfm.n)]
-                weights, overlapped = np.array([w.data for w in loaded]), sum(w.busy for w in loaded)
-            last = bfm.is_last(a.tag)
-            self.ap.write(ActRow(tile, row, last, a.data, a.swap, a.tag, a.cycle, a.idle, weights, overlapped))
-            tile, row = (tile + 1, 0) if last else (tile, row + 1)
-
-
-class MacArrayOutputMonitor(QueueMonitor):
-    def source(self):
-        return MacArrayEnvConfig.get(self).bfm.results
+    def convert(self, a):
+        bfm = self.bfm
+        overlapped = 0
+        if a.swap and bfm.weights_in.qsize() < bfm.n:
+            self.weights = None                     # the predictor reports it
+        elif a.swap:
+            loaded = [bfm.weights_in.get_nowait() for _ in range(bfm.n)]
+            self.weights, overlapped = np.array([w.data for w in loaded]), sum(w.busy for w in loaded)
+        last = bfm.is_last(a.tag)
+        row = ActRow(self.tile, self.row, last, a.data, a.swap, a.tag, a.cycle, a.idle, self.weights, overlapped)
+        self.tile, self.row = (self.tile + 1, 0) if last else (self.tile, self.row + 1)
+        return row
 
 
-class MacArrayAgent(DriverAgent):
+class MacArrayAgent(BfmAgent):
+    """The output monitor publishes the result rows (the BFM's `results`); the agent checks the BFM's sampling
+    tally (weight and activation rows)."""
     driver_type = MacArrayDriver
-
-    def build_phase(self):
-        super().build_phase()
-        self.input_monitor = MacArrayInputMonitor("input_monitor", self)
-        self.output_monitor = MacArrayOutputMonitor("output_monitor", self)
-
-    def check_phase(self):
-        MacArrayEnvConfig.get(self).bfm.tally.check(self.get_full_name())
+    config_type = MacArrayEnvConfig
+    input_queue, output_queue = "acts_in", "results"
+    input_monitor_type = MacArrayInputMonitor

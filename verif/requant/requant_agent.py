@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pyuvm import uvm_driver
 
-from verif.common.analysis import QueueMonitor
-from verif.common.components import DriverAgent
+from verif.common.components import BfmAgent
 
 from .requant_config import RequantEnvConfig
 from .requant_items import RequantBatch
@@ -20,20 +19,6 @@ class RequantDriver(uvm_driver):
             self.seq_item_port.item_done()
 
 
-class RequantInputMonitor(QueueMonitor):
-    def source(self):
-        return RequantEnvConfig.get(self).bfm.inputs
-
-
-class RequantOutputMonitor(QueueMonitor):
-    def source(self):
-        return RequantEnvConfig.get(self).bfm.outputs
-
-
-class RequantAgent(DriverAgent):
+class RequantAgent(BfmAgent):
     driver_type = RequantDriver
-
-    def build_phase(self):
-        super().build_phase()
-        self.in_monitor = RequantInputMonitor("in_monitor", self)
-        self.out_monitor = RequantOutputMonitor("out_monitor", self)
+    config_type = RequantEnvConfig

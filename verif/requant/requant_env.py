@@ -1,24 +1,19 @@
-"""Environment of the requantiser: the env that builds the agent, scoreboard and coverage and connects the input
-monitor to the predictor and the coverage, the output monitor to the comparator and the coverage."""
+"""Environment of the requantiser (verif.common.components.AgentEnv): the agent, the scoreboard and the coverage;
+the input monitor feeds the predictor and the coverage, the output monitor the comparator and the coverage."""
 from __future__ import annotations
 
-
-from pyuvm import uvm_env
-
+from verif.common.components import AgentEnv
 
 from .requant_agent import RequantAgent
 from .requant_coverage import RequantCoverage
 from .requant_scoreboard import RequantScoreboard
 
 
-class RequantEnv(uvm_env):
-    def build_phase(self):
-        self.agent = RequantAgent("agent", self)
-        self.scoreboard = RequantScoreboard("scoreboard", self)
-        self.coverage = RequantCoverage("coverage", self)
+class RequantEnv(AgentEnv):
+    agent_type = RequantAgent
+    scoreboard_type = RequantScoreboard
+    coverage_type = RequantCoverage
 
-    def connect_phase(self):
-        self.agent.in_monitor.ap.connect(self.scoreboard.predictor.analysis_export)
-        self.agent.in_monitor.ap.connect(self.coverage.inputs.analysis_export)
-        self.agent.out_monitor.ap.connect(self.scoreboard.comparator.analysis_export)
-        self.agent.out_monitor.ap.connect(self.coverage.outputs.analysis_export)
+    def connect_coverage(self):
+        self.agent.input_monitor.ap.connect(self.coverage.inputs.analysis_export)
+        self.agent.output_monitor.ap.connect(self.coverage.outputs.analysis_export)

@@ -1,6 +1,6 @@
 """Agent for one memory port (named after it): a driver that hands Access items to the port's BFM (and waits on a
-Drain until the port has answered everything), a request monitor (what the memory accepted, with its cycle and
-wait), a response monitor (what it answered) and a sequencer."""
+Drain until the port has answered everything), an input monitor (the requests the memory accepted, with their
+cycle and wait), an output monitor (what it answered) and a sequencer (verif/common/port_agent.py)."""
 from __future__ import annotations
 
 from pyuvm import uvm_driver

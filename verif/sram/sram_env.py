@@ -1,6 +1,6 @@
 """Environment of an rtl/sram memory (the scratchpad, the accumulator and the double-buffered accumulator share it):
-the env that builds one agent per port, the scoreboard and the coverage, and connects every request monitor to
-the predictor and the coverage, every response monitor to the comparator."""
+the env that builds one agent per port, the scoreboard and the coverage, and connects every input monitor (the
+requests) to the predictor and the coverage, every output monitor (the responses) to the comparator."""
 from __future__ import annotations
 
 
@@ -21,6 +21,6 @@ class SramEnv(uvm_env):
 
     def connect_phase(self):
         for agent in self.agents.values():
-            agent.request_monitor.ap.connect(self.scoreboard.requests.analysis_export)
-            agent.request_monitor.ap.connect(self.coverage.analysis_export)
-            agent.response_monitor.ap.connect(self.scoreboard.responses.analysis_export)
+            agent.input_monitor.ap.connect(self.scoreboard.requests.analysis_export)
+            agent.input_monitor.ap.connect(self.coverage.analysis_export)
+            agent.output_monitor.ap.connect(self.scoreboard.responses.analysis_export)

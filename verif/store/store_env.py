@@ -2,13 +2,10 @@
 (verif/common/unit_env.py: agent, predictor on the input monitor, comparator on the output monitor)."""
 from __future__ import annotations
 
-
 from verif.common.unit_env import UnitEnv
 
 from .store_coverage import StoreCoverage
 from .store_scoreboard import StoreScoreboard
-
-                            # predictor's program sits above it
 
 
 class StoreEnv(UnitEnv):

@@ -5,7 +5,7 @@ monitors' rows and beats to `acc_export` and `dram_export`.
 
 When a program starts, the golden simulator runs it (the predictor) and its trace gives, in program order,
 each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
-element). The AccWriteMonitor's rows are matched to the MATMUL tiles and the DramWriteMonitor's bytes to the
+element). The acc monitor's rows are matched to the MATMUL tiles and the dram monitor's bytes to the
 STORE tiles as they arrive, so a wrong result is reported at the first bad tile: the instruction index, the
 tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
 and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,

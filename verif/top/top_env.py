@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pyuvm import uvm_env
 
+from verif.common.analysis import QueueMonitor
 from verif.common.components import Collector
 
 from .tile_scoreboard import TileScoreboard
 from .top_config import TopEnvConfig
 from .top_coverage import TopCoverage
 from .top_driver import ProgramAgent
-from .top_monitors import AccWriteMonitor, DramWriteMonitor
 
 __all__ = ["TopEnv", "TopEnvConfig"]
 
@@ -28,8 +28,8 @@ class TopEnv(uvm_env):
         self.tile_monitors = TopEnvConfig.get(self).tile_monitors
         self.agent = ProgramAgent("agent", self)
         if self.tile_monitors:
-            self.acc_monitor = AccWriteMonitor("acc_monitor", self)
-            self.dram_monitor = DramWriteMonitor("dram_monitor", self)
+            self.acc_monitor = QueueMonitor("acc_monitor", self, "acc_writes")
+            self.dram_monitor = QueueMonitor("dram_monitor", self, "dram_writes")
         self.scoreboard = TileScoreboard("scoreboard", self)
         self.coverage = TopCoverage("coverage", self)
         self.runs = Collector("runs", self)          # every ProgramResult, for the test's summary and the bench
@@ -43,3 +43,6 @@ class TopEnv(uvm_env):
         if self.tile_monitors:
             self.acc_monitor.ap.connect(self.scoreboard.acc_export.analysis_export)
             self.dram_monitor.ap.connect(self.scoreboard.dram_export.analysis_export)
+
+    def bfm(self):
+        return TopEnvConfig.get(self).bfm          # the tile monitors' queues
