@@ -25,6 +25,11 @@ RERUN ?=
 DRY_RUN ?=
 CODE_COVERAGE ?=
 REGRESS_FLAGS ?=
+# Where the RTL runs execute (docs/cluster.md): local (JOBS at a time here) or slurm (job arrays; PARTITION and
+# SLURM_ARGS, the site's own sbatch options, e.g. SLURM_ARGS='--account=dv --mem=4G').
+LAUNCHER ?= local
+PARTITION ?=
+SLURM_ARGS ?=
 WAVES ?= 0
 
 .PHONY: help setup doctor test crosscheck regress sim waves bench lint clean distclean
@@ -36,6 +41,8 @@ help:
 	@echo "                           the regression (main job; default SUITE=smoke). SEEDS=N: N seeds per entry;"
 	@echo "                           SEED=K: every entry of the suite once, with seed K. CODE_COVERAGE=1 adds"
 	@echo "                           Verilator code coverage. Builds print one line each; their output is in build.log"
+	@echo "  make regress SUITE=… LAUNCHER=slurm [PARTITION=…] [SLURM_ARGS='--account=… --mem=4G']"
+	@echo "                           the same regression as SLURM job arrays (builds here first; docs/cluster.md)"
 	@echo "  make regress TEST=golden.random_program SEED=k   one test of the list, one seed (golden: verbose, with"
 	@echo "                           its program listing; RTL: TEST=npu_top.TopSmokeTest [SIM=…], default parameters)"
 	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [DIR=run dir | WAVE=file]   open the waves of a run with its saved view"
@@ -69,7 +76,9 @@ crosscheck: setup
 
 REGRESS_ARGS = $(if $(TEST),--test $(TEST),--suite $(SUITE)) --jobs $(JOBS) --out $(OUT)/regress/$(or $(TEST),$(SUITE)) \
   $(if $(SIM),--sim $(SIM)) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(SEED),--seed $(SEED)) $(if $(RERUN),--rerun $(RERUN)) \
-  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(CODE_COVERAGE)),--code-coverage) $(REGRESS_FLAGS)
+  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(if $(filter 1,$(CODE_COVERAGE)),--code-coverage) \
+  $(if $(filter-out local,$(LAUNCHER)),--launcher $(LAUNCHER)) $(if $(PARTITION),--partition $(PARTITION)) \
+  $(if $(SLURM_ARGS),--slurm-args='$(SLURM_ARGS)') $(REGRESS_FLAGS)
 
 regress: setup
 	$(VPY) -m regressions.regress $(strip $(REGRESS_ARGS))

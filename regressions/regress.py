@@ -4,16 +4,19 @@
     python -m regressions.regress --suite nightly --dry-run          # the planned runs, nothing run
     python -m regressions.regress --rerun failed                      # the last run's failures again
     python -m regressions.regress --test golden.random_program --seed 17   # one test, one seed, verbose
+    python -m regressions.regress --suite nightly --launcher slurm [--partition P] [--slurm-args '…']
 
 It expands a suite of regressions/testlist.yaml into runs (test x simulator x seed x parameters): --seeds N
 runs N seeds per entry from the entry's first seed, --seed K runs every entry once with seed K. --test runs
 one test (an entry with the block's default parameters) instead of a suite. The golden model's self-checks
 (golden.<name>, regressions/golden_cases.py) are entries like any other and run in this process. It builds
 every distinct RTL configuration once (one line per build: configuration, seconds, warnings, build log), then
-runs JOBS simulations at a time, each a separate process in its own directory under OUT/runs/, under a
-wall-clock watchdog (the tests carry their own simulated-time watchdog).
+hands the RTL runs to a launcher (regressions/launchers/): locally JOBS simulations at a time, or SLURM job
+arrays (--launcher slurm, docs/cluster.md). Each run is a separate process in its own directory under
+OUT/runs/, under a wall-clock watchdog (the tests carry their own simulated-time watchdog; regressions/runs.py).
 A run that overstays is sent SIGTERM (the test logs what it was waiting for) and then SIGKILL; a simulator
-that dies leaves a failed row with its log. Every planned run gets a row in OUT/results.jsonl as it ends.
+that dies leaves a failed row with its log. Every planned run gets a row in OUT/results.jsonl as it ends, also
+one the launcher could not run or lost (NOT_RUN, LOST, CANCELLED); Ctrl-C stops and cancels what was started.
 At the end: OUT/junit.xml, OUT/report.md and OUT/report.html (per test x simulator x seed, durations,
 failures bucketed by message with numbers stripped, merged functional coverage, testplan status) and a
 non-zero exit status when anything failed.
@@ -26,12 +29,9 @@ import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
-import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -40,14 +40,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from regressions import golden_cases  # noqa: E402
+from regressions import golden_cases, launchers  # noqa: E402
+from regressions.runs import RUN_FIELDS, build_all, rerun_with_waves, run_golden, unrun_row  # noqa: E402
 from sim import blocks  # noqa: E402
 from sim.runner import SIMULATORS  # noqa: E402
 
 TESTLIST = ROOT / "regressions" / "testlist.yaml"
 TESTPLAN = ROOT / "verif" / "testplan.yaml"
 FIELDS = {"test", "sims", "seeds", "first_seed", "seed_list", "timeout", "params", "repeat", "defines", "expect"}
-KILL_GRACE_S = 10
 
 
 class ListError(ValueError):
@@ -183,188 +183,6 @@ def describe(r: dict) -> str:
     return f"{r['test']:40s} {r['sim']:9s} seed {r['seed']:<7d}{extra}"
 
 
-def reproduce(r: dict) -> str:
-    if r["block"] == "golden":
-        return f"make regress TEST={r['test']} SEED={r['seed']}"
-    from sim.run import reproduce_command
-    defaults = blocks.BLOCKS[r["block"]].defaults
-    params = {k: v for k, v in r["params"].items() if defaults.get(k) != v}
-    cmd = reproduce_command(r["block"], r["sim"], r["seed"], params, r["cls"], tuple(r["defines"]))
-    return cmd.replace("make sim", f"REPEAT={r['repeat']} make sim") if r["repeat"] > 1 else cmd
-
-
-# -- running -------------------------------------------------------------------------------------------------
-def build_all(runs: list[dict], log, jobs: int = 1) -> dict:
-    """Build each distinct (block, simulator, parameters, defines) once, before any run starts, `jobs` at a
-    time (each build is its own directory and lock; Verilator's C++ compile dominates). Each build's output
-    goes to its build.log; `log` gets one line per build as it ends."""
-    from sim.runner import BuildFailed, build
-    configs = {}
-    for r in runs:
-        if r["block"] != "golden":
-            configs.setdefault((r["block"], r["sim"], json.dumps(r["params"], sort_keys=True),
-                                tuple(r["defines"])), r)
-
-    def one(item):
-        i, (key, _) = item
-        block, sim, params, defines = key
-        b = blocks.BLOCKS[block]
-        try:
-            info = build(sim, b.toplevel, b.sources(), {**b.defaults, **json.loads(params)}, False,
-                         {d: 1 for d in defines})
-            log(f"build {i + 1}/{len(configs)} {info.line()}")
-        except BuildFailed as e:                                 # reported as failed rows
-            log(f"build {i + 1}/{len(configs)} {e.info.line()}")
-            return key, f"build failed: {e}"
-        except Exception as e:                                   # noqa: BLE001 - reported as failed rows
-            log(f"build {i + 1}/{len(configs)} {b.toplevel} {sim}: FAILED {type(e).__name__}: {e}")
-            return key, f"build failed: {type(e).__name__}: {e}"
-        return key, None
-
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return {key: err for key, err in pool.map(one, enumerate(configs.items())) if err}
-
-
-def run_rtl(r: dict, out: Path, build_errors: dict) -> dict:
-    rdir = out / "runs" / f"{r['id']}-{r['block']}-{r['cls']}-{r['sim']}-s{r['seed']}"
-    rdir.mkdir(parents=True, exist_ok=True)
-    log = rdir / "runner.log"
-    row = {**r, "dir": str(rdir), "reproduce": reproduce(r)}
-    key = (r["block"], r["sim"], json.dumps(r["params"], sort_keys=True), tuple(r["defines"]))
-    if key in build_errors:
-        return {**row, "status": "ERROR", "message": build_errors[key], "seconds": 0.0}
-    cmd = [sys.executable, "-m", "sim.run", "--block", r["block"], "--sim", r["sim"], "--seed", str(r["seed"]),
-           "--test", r["cls"], "--out", str(rdir)]
-    cmd += [a for k, v in sorted(r["params"].items()) for a in ("-P", f"{k}={v}")]
-    cmd += [a for d in r["defines"] for a in ("--define", d)]
-    env = child_env(r)
-    t0 = time.time()
-    with log.open("w") as f:
-        p = subprocess.Popen(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        try:
-            code = p.wait(timeout=r["timeout"])
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _stop(p)
-            code = p.returncode
-    row["seconds"] = round(time.time() - t0, 2)
-    results = rdir / "results.xml"
-    sim_log = rdir / "sim.log"
-    if timed_out:
-        pending = _pending_lines(sim_log)
-        row.update(status="TIMEOUT", message=f"wall-clock watchdog: no end after {r['timeout']} s; ended it"
-                   + (f"; pending: {pending}" if pending else ""))
-    elif results.exists():
-        failures = _failures(results)
-        row.update(status="FAIL" if failures else "PASS", message=failures[0] if failures else "")
-        if not failures and code != 0:
-            row.update(status="ERROR", message=f"exit status {code} with no failed test; see the log")
-    else:
-        row.update(status="CRASH", message=f"simulator exited with status {code} and wrote no results")
-    if row["status"] != "PASS":
-        row["log_tail"] = _tail(sim_log if sim_log.exists() else log)
-    if r["expect"] == "fail":
-        row["status"], row["message"] = ("PASS", f"failed as expected: {row['message']}") if row["status"] != "PASS" \
-            else ("FAIL", "expected a failure (injected fault), but the test passed")
-    cov = rdir / "coverage.yml"
-    if cov.exists():
-        row["coverage"] = str(cov)
-    summary = _summary(rdir)
-    if summary:
-        row.update(summary)
-    return row
-
-
-def child_env(r: dict) -> dict:
-    # COVERAGE (make's knob would leak it) makes cocotb measure Python coverage: never pass it on
-    env = {k: v for k, v in os.environ.items() if k != "COVERAGE"}
-    return {**env, "NPU8_REPEAT": str(r["repeat"]), "PYTHONPATH": str(ROOT)}
-
-
-def _stop(p: subprocess.Popen):
-    """SIGTERM first (the test logs what it was waiting for), SIGKILL after a grace period."""
-    for sig, wait in ((signal.SIGTERM, KILL_GRACE_S), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(p.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            p.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def _failures(results: Path) -> list[str]:
-    try:
-        root = ET.parse(results).getroot()
-    except ET.ParseError as e:
-        return [f"unreadable results file: {e}"]
-    out = []
-    for case in root.iter("testcase"):
-        for bad in list(case.iter("failure")) + list(case.iter("error")):
-            out.append(f"{case.get('name')}: {bad.get('message') or (bad.text or '').strip()[:500]}")
-    return out
-
-
-def _summary(rdir: Path) -> dict:
-    try:
-        from sim.summary import run_summary
-        s = run_summary(rdir)
-        return {"cycles": int(s["cycles"]), "cycles_per_s": round(s["cycles_per_s"])}
-    except Exception:                                            # noqa: BLE001 - a summary is optional
-        return {}
-
-
-def _pending_lines(log: Path) -> str:
-    if not log.exists():
-        return ""
-    lines = [ln for ln in log.read_text(errors="replace").splitlines() if "PENDING" in ln]
-    return lines[-1].split("PENDING", 1)[1].strip(" :") if lines else ""
-
-
-def _tail(path: Path, n: int = 60) -> str:
-    if not path.exists():
-        return "(no log)"
-    return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-
-
-def rerun_with_waves(row: dict) -> None:
-    """The failing run again with WAVES=1, into <run dir>/waves (its FST is what CI uploads)."""
-    wdir = Path(row["dir"]) / "waves"
-    cmd = [sys.executable, "-m", "sim.run", "--block", row["block"], "--sim", row["sim"], "--seed", str(row["seed"]),
-           "--test", row["cls"], "--out", str(wdir), "--waves"]
-    cmd += [a for k, v in sorted(row["params"].items()) for a in ("-P", f"{k}={v}")]
-    cmd += [a for d in row["defines"] for a in ("--define", d)]
-    env = child_env(row)
-    wdir.mkdir(parents=True, exist_ok=True)
-    with (wdir / "runner.log").open("w") as f:
-        try:
-            subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT, env=env, timeout=row["timeout"] * 3)
-        except subprocess.TimeoutExpired:
-            pass
-    row["waves"] = [str(w) for w in sorted(wdir.glob("*.fst"))]
-    if row["waves"]:
-        from sim.waves import write_view
-        write_view(row["block"], Path(row["waves"][0]), blocks.BLOCKS[row["block"]].toplevel)
-
-
-def run_golden(r: dict, out: Path, verbose: bool = False) -> dict:
-    """One golden self-check in this process. A failing case (or any case, verbose) leaves its program
-    listing under OUT/runs/."""
-    row = golden_cases.run_one(r["cls"], r["seed"])
-    row = {**r, **{k: v for k, v in row.items() if k != "log"}, "reproduce": reproduce(r),
-           **({"log_tail": row["log"]} if row.get("log") else {})}
-    if verbose or row["status"] != "PASS":
-        try:
-            row["listing"] = str(golden_cases.write_listing(
-                r["cls"], r["seed"], out / "runs" / f"{r['id']}-golden-{r['cls']}-s{r['seed']}.S"))
-        except Exception as e:                                   # noqa: BLE001 - the program itself crashed
-            row["listing"] = f"(none: {type(e).__name__}: {e})"
-    return row
-
-
 # -- reports -------------------------------------------------------------------------------------------------
 def bucket(message: str) -> str:
     """Failure signature with numbers and addresses stripped (as dvsim buckets them)."""
@@ -425,7 +243,7 @@ def write_reports(out: Path, rows: list[dict], suite: str, wall: float) -> str:
         groups: dict[str, list] = {}
         for r in fails:
             groups.setdefault(f"{r['status']}: {bucket(r['message'])}", []).append(r)
-        for sig, rs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        for sig, rs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             md.append(f"- **{len(rs)}×** `{sig}`")
             for r in rs[:3]:
                 md.append(f"  - {r['test']} {r['sim']} seed {r['seed']}: `{r['reproduce']}`"
@@ -499,6 +317,17 @@ def main(argv=None) -> int:
                     help="rerun each failed simulation with waves into its run directory (for CI artifacts)")
     ap.add_argument("--code-coverage", action="store_true",
                     help="Verilator line/branch/toggle coverage, merged and reported per RTL file")
+    la = ap.add_argument_group("launcher (where the RTL runs execute; docs/cluster.md)")
+    la.add_argument("--launcher", choices=launchers.LAUNCHERS, default="local",
+                    help="local: JOBS at a time on this machine (default); slurm: job arrays on a SLURM cluster")
+    la.add_argument("--partition", help="slurm: the partition to submit to (default: the cluster's default)")
+    la.add_argument("--slurm-args", default="", help="slurm: the site's own sbatch options, e.g. "
+                    "'--account=dv --qos=regress --mem=4G' (appended after the launcher's, so they win)")
+    la.add_argument("--slurm-poll", type=float, default=5.0, help="slurm: seconds between queries of the scheduler")
+    la.add_argument("--slurm-lost-after", type=float, default=120.0,
+                    help="slurm: give up on a controller that has not answered for this many seconds")
+    la.add_argument("--slurm-row-grace", type=float, default=10.0,
+                    help="slurm: seconds to wait for the row of a task that ended (a shared file system's lag)")
     args = ap.parse_args(argv)
     if args.code_coverage:
         os.environ["NPU8_CODE_COVERAGE"] = "1"               # read by sim/runner.py in builds and runs
@@ -511,8 +340,7 @@ def main(argv=None) -> int:
             if not last.exists():
                 raise ListError(f"{last}: no earlier results to rerun")
             runs = [json.loads(ln) for ln in last.read_text().splitlines() if ln.strip()]
-            runs = [{k: r[k] for k in ("id", "test", "block", "cls", "sim", "seed", "timeout", "params", "repeat",
-                                       "defines", "expect")} for r in runs if r["status"] != "PASS"]
+            runs = [{k: r[k] for k in RUN_FIELDS} for r in runs if r["status"] != "PASS"]
             suite = f"rerun of failures ({len(runs)})"
         elif args.test:
             runs = load_test(args.test, args.sim, args.seeds, args.seed)
@@ -536,8 +364,15 @@ def main(argv=None) -> int:
         import shutil
         shutil.rmtree(out / "runs", ignore_errors=True)
     t0 = time.time()
+    launcher = launchers.make(args.launcher, jobs=args.jobs, work=out / ("slurm-rerun" if args.rerun else "slurm"),
+                              partition=args.partition, slurm_args=args.slurm_args, poll=args.slurm_poll,
+                              lost_after=args.slurm_lost_after, row_grace=args.slurm_row_grace,
+                              log=lambda m: print(m, flush=True))
     rtl = [r for r in runs if r["block"] != "golden"]
-    build_errors = build_all(rtl, lambda m: print(m, flush=True), args.jobs) if rtl else {}
+    problem = launcher.preflight(rtl) if rtl else None
+    if problem:                                                  # no builds: a row per run says why
+        print(f"regress: LAUNCHER={args.launcher}: {problem}", file=sys.stderr, flush=True)
+    build_errors = build_all(rtl, lambda m: print(m, flush=True), args.jobs) if rtl and not problem else {}
     rows: list[dict] = []
     lock = threading.Lock()
     results = out / ("results.rerun.jsonl" if args.rerun else "results.jsonl")
@@ -559,22 +394,39 @@ def main(argv=None) -> int:
                 print(f"\r[{len(rows)}/{len(runs)}] {sum(r['status'] != 'PASS' for r in rows)} failed, "
                       f"{time.time() - t0:.0f} s", end="" if tty else "\n", flush=True)
 
-    with results.open("w") as f, ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = {pool.submit(run_rtl, r, out, build_errors): r for r in rtl}
-        for r in runs:
-            if r["block"] == "golden":
-                finished(run_golden(r, out, verbose=bool(args.test)), f)
-        for fut in as_completed(futures):
-            try:
-                row = fut.result()
-            except Exception as e:                               # noqa: BLE001 - never a missing row
-                r = futures[fut]
-                row = {**r, "status": "ERROR", "message": f"runner: {type(e).__name__}: {e}", "seconds": 0.0,
-                       "reproduce": reproduce(r)}
+    interrupted = False
+    with results.open("w") as f, _sigterm_as_interrupt():
+        def on_row(row):
             finished(row, f)
+        try:
+            if problem:
+                for r in rtl:
+                    on_row(unrun_row(r, out, "NOT_RUN", problem))
+            elif rtl:
+                launcher.submit(rtl, out, build_errors)
+            for r in runs:                                       # in this process, while the launcher's run
+                if r["block"] == "golden":
+                    on_row(run_golden(r, out, verbose=bool(args.test)))
+            if rtl and not problem:
+                launcher.collect(on_row)
+        except KeyboardInterrupt:
+            interrupted = True
+            print(f"\nregress: interrupted: stopping the {args.launcher} runs (Ctrl-C again to leave at once)",
+                  flush=True)
+            try:
+                launcher.cancel("interrupted (Ctrl-C)")
+                launcher.collect(on_row)
+            except KeyboardInterrupt:
+                pass
+        seen = {row["id"] for row in rows}
+        for r in runs:                                           # never a planned run without a row
+            if r["id"] not in seen:
+                on_row(unrun_row(r, out, "CANCELLED", "interrupted (Ctrl-C) before it ran") if interrupted else
+                       unrun_row(r, out, "ERROR", f"runner: the {args.launcher} launcher returned no row"))
+    rows.sort(key=lambda row: row["id"])
     if args.waves_on_fail:
         for row in rows:
-            if row["status"] != "PASS" and row.get("dir") and row["status"] != "TIMEOUT":
+            if row["status"] in ("FAIL", "CRASH", "ERROR") and row.get("dir"):
                 rerun_with_waves(row)
     wall = time.time() - t0
     text = write_reports(out, rows, suite, wall)
@@ -589,7 +441,27 @@ def main(argv=None) -> int:
     # one test: its rows, not the whole testplan (the report has it)
     print("\n" + (text.split("\n## Testplan")[0] + "\n" if args.test else text))
     print(f"results: {results}\nreport: {out / 'report.md'} ({out / 'report.html'})\njunit: {out / 'junit.xml'}")
+    if interrupted:
+        return 130
     return 1 if any(r["status"] != "PASS" for r in rows) else 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+class _sigterm_as_interrupt:
+    """SIGTERM (a CI job cancelled, `kill`) ends the runner as Ctrl-C does: its launcher stops what it started."""
+
+    def __enter__(self):
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGTERM, _interrupt)
+        return self
+
+    def __exit__(self, *exc):
+        if self.old is not None:
+            signal.signal(signal.SIGTERM, self.old)
 
 
 if __name__ == "__main__":

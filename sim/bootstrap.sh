@@ -3,6 +3,7 @@
 # Called by `make setup` (and so by every other target); safe to re-run, and fast when nothing changed.
 #   sim/bootstrap.sh venv    build .venv from requirements.txt
 #   sim/bootstrap.sh tools   check the system tools, installing Debian packages when root and allowed
+#                            (and SLURM, optional: only the cluster launcher's test needs it)
 # Set NPU8_NO_APT=1 to forbid apt-get; the script then only names what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,14 +22,38 @@ find_python() {
 
 can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ -z "${NPU8_NO_APT:-}" ]; }
 
-apt_install() {  # apt_install <why> <package...>
-  local why=$1; shift
+# apt-get, retried with its download sandbox off: apt drops to the _apt user to fetch, and on machines where
+# that user cannot write /dev/null (mode 0755) `update` fails with "gpgv ... not installed" and `install` cannot
+# fetch. Only reached as root (can_apt), where the sandbox buys nothing the retry would lose.
+apt_get() {
+  DEBIAN_FRONTEND=noninteractive apt-get -qq "$@" >/dev/null 2>&1 \
+    || DEBIAN_FRONTEND=noninteractive apt-get -qq -o APT::Sandbox::User=root "$@" >/dev/null
+}
+
+apt_install() {  # apt_install <why> [--no-install-recommends] <package...>
+  local why=$1 opts=(); shift
+  if [ "${1:-}" = --no-install-recommends ]; then opts=("$1"); shift; fi
   if can_apt; then
     echo "npu8 setup: installing Debian package(s) $* ($why)"
-    if [ ! -f /tmp/.npu8-apt-updated ]; then apt-get update -qq && touch /tmp/.npu8-apt-updated; fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    if [ ! -f /tmp/.npu8-apt-updated ]; then apt_get update && touch /tmp/.npu8-apt-updated; fi
+    apt_get install -y "${opts[@]}" "$@"
   else
     die "$why is missing: install the Debian package(s) '$*' (sudo apt-get install $*), or run as root to let setup do it"
+  fi
+}
+
+# A single-node SLURM for the cluster launcher's test (regressions/slurm_cluster.py): optional. Installed when
+# missing and allowed; otherwise named, and that test is skipped with the same reason.
+slurm() {
+  local missing=() c PATH="$PATH:/usr/sbin:/sbin"               # the daemons live in sbin
+  for c in slurmctld slurmd sbatch squeue scontrol scancel munged; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
+  [ ${#missing[@]} = 0 ] && return 0
+  if can_apt; then
+    apt_install "SLURM for the cluster launcher's test; missing: ${missing[*]}" --no-install-recommends slurmctld slurmd slurm-client munge \
+      || echo "npu8 setup: note: could not install SLURM (slurmctld slurmd slurm-client munge); the local-cluster test will be skipped" >&2
+  else
+    echo "npu8 setup: note: SLURM is missing (${missing[*]}): the local-cluster test will be skipped;" \
+      "install the Debian packages slurmctld slurmd slurm-client munge (as root, without NPU8_NO_APT, setup does it)" >&2
   fi
 }
 
@@ -54,6 +79,7 @@ tools() {
   command -v make >/dev/null 2>&1 || apt_install "GNU make" make
   # Verilator's FST tracing needs lz4's header; optional until waves are asked for, so only when we may install.
   if [ ! -f /usr/include/lz4.h ] && can_apt; then apt_install "lz4 headers for Verilator FST waves" liblz4-dev; fi
+  slurm
   .venv/bin/python -m sim.tools check
 }
 
