@@ -66,20 +66,20 @@ BLOCKS = {b.name: b for b in [
           {"N": 8, "SP_ROWS": 4096, "ACC_ROWS": 1024, "DRAM_BYTES": 1 << 20}),
     Block("requant", "tb_requant", ("store",), "verif.requant.requant_tests", {}, tb_dirs=("requant/hdl",)),
     Block("store_unit", "tb_store", ("store", "sram", "interconnect"), "verif.store.store_tests", {"N": 8, "ROWS": 48},
-          tb_dirs=("store/hdl", "interconnect/hdl")),
+          tb_dirs=("store/hdl", "interconnect/hdl", "common/hdl")),
     Block("load_unit", "tb_load", ("load", "sram", "interconnect"), "verif.load.load_tests",
-          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("load/hdl", "interconnect/hdl")),
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("load/hdl", "interconnect/hdl", "common/hdl")),
     Block("compute_unit", "tb_compute", ("compute", "mac_array", "sram"), "verif.compute.compute_tests",
-          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("compute/hdl",)),
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("compute/hdl", "common/hdl")),
     Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
           "verif.top.top_tests", {"N": 8, "SP_ROWS": 256, "ACC_ROWS": 128, "DRAM_BYTES": 16384},
-          tb_dirs=("top/hdl", "interconnect/hdl")),
+          tb_dirs=("top/hdl", "interconnect/hdl", "common/hdl")),
     # the regression runner's self-test: a pass, a hang only the wall-clock watchdog ends, a simulator crash
     Block("planted", "csr_regs", ("interconnect",), "verif.common.planted_tests", {}),
     # make bench: the same testbench at the sizes the benchmark programs need (sim/bench.py)
     Block("npu_top_bench", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
           "verif.top.bench_tests", {"N": 8, "SP_ROWS": 16384, "ACC_ROWS": 1024, "DRAM_BYTES": 0x100000},
-          tb_dirs=("top/hdl", "interconnect/hdl")),
+          tb_dirs=("top/hdl", "interconnect/hdl", "common/hdl")),
 ]}
 
 

@@ -37,8 +37,8 @@ def code_coverage(sim: str) -> bool:
 
 
 # Directories searched by `include: the ISA header generated from golden/isa.py (rtl/npu8_isa.vh) and testbench
-# fragments such as the AXI protocol checker's hookup.
-INCLUDE_DIRS = [ROOT / "rtl", ROOT / "verif" / "interconnect" / "hdl"]
+# fragments such as the AXI protocol checker's hookup and the internal checkers' report.
+INCLUDE_DIRS = [ROOT / "rtl", ROOT / "verif" / "interconnect" / "hdl", ROOT / "verif" / "common" / "hdl"]
 
 
 def _headers_digest() -> str:

@@ -24,6 +24,7 @@ from golden.layout import QUEUE_ENTRY
 
 from .axi_memory import axi_ram
 from .clock_reset import cycle, reset, start_clock
+from .handshake import describe
 from .row_access import read_rows, write_rows
 from .triggers import until_high
 
@@ -56,8 +57,10 @@ class Readback:
 
 @dataclass
 class Violation:
+    """A checker flagged a rule: the AXI4 protocol checker's code, or (`what`) an internal checker's, in words."""
     code: int
     cycle: int
+    what: str = ""
 
 
 @dataclass
@@ -84,6 +87,8 @@ class RowPort:
 
 class UnitQueueBfm:
     settle_cycles = 2           # after done, before the memories are read back
+    # the testbench's internal-interface checkers, in the order of its hs_v/hs_c (verif/common/handshake.py)
+    HANDSHAKE_CHECKERS: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, dut, queue: str, fill_ports: dict[str, RowPort] | None = None,
                  read_ports: dict[str, RowPort] | None = None, dram_bytes: int = 0, dram_window: int = 0,
@@ -129,6 +134,7 @@ class UnitQueueBfm:
         self.tasks += [cocotb.start_soon(c) for c in [self._sample_done(), *self.samplers()]]
         if self.dram_bytes:         # every testbench with the DRAM bus has the AXI4 protocol checker on it
             self.tasks.append(cocotb.start_soon(self._sample_violation()))
+        self.tasks.append(cocotb.start_soon(self._sample_handshake()))
 
     def stop(self) -> None:
         for t in self.tasks:
@@ -159,6 +165,7 @@ class UnitQueueBfm:
         self.head.value = entry
         self.valid.value = 1
         await RisingEdge(self.done)
+        await RisingEdge(d.clk)             # the edge that takes the done pops the head, as the controller's queue does
         self.valid.value = 0
         self.executing = None
         await ClockCycles(d.clk, self.settle_cycles)
@@ -191,6 +198,14 @@ class UnitQueueBfm:
             await until_high(d.violation)
             self.outputs.put_nowait(Violation(int(d.violation_code.value), cycle()))
             await FallingEdge(d.violation)          # sticky until reset
+
+    async def _sample_handshake(self) -> None:
+        d = self.dut
+        while True:
+            await until_high(d.hs_violation)
+            code = int(d.hs_code.value)
+            self.outputs.put_nowait(Violation(code, cycle(), describe(self.HANDSHAKE_CHECKERS, code)))
+            await FallingEdge(d.hs_violation)
 
 
 async def count_high(clk, sig, counts: dict, key: str) -> None:

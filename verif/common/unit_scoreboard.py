@@ -95,7 +95,8 @@ class UnitScoreboard(ScoreboardBase):
     # -- comparing ---------------------------------------------------------------------------------------------
     def compare(self, item):
         if isinstance(item, Violation):
-            self.mismatch(f"AXI4 protocol checker: rule {item.code} violated (cycle {item.cycle})")
+            what = item.what or f"AXI4 protocol checker: rule {item.code}"
+            self.mismatch(f"{what} violated (cycle {item.cycle})")
             return
         assert isinstance(item, Readback), item
         if not self.predictor.expected:

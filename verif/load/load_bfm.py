@@ -10,6 +10,9 @@ from verif.common.unit_queue_bfm import RowPort, UnitQueueBfm
 
 
 class LoadBfm(UnitQueueBfm):
+    # tb_load's internal-interface checkers, in the order of its hs_v/hs_c
+    HANDSHAKE_CHECKERS = (("load_queue", "queue"), ("sp_write_port", "mem"), ("acc_write_port", "mem"))
+
     def __init__(self, dut, machine: MachineConfig, timing_rng: np.random.Generator, backpressure: float):
         n = machine.n
         super().__init__(dut, "lq", read_ports={

@@ -10,6 +10,9 @@ from verif.common.unit_queue_bfm import RowPort, UnitQueueBfm
 
 
 class StoreBfm(UnitQueueBfm):
+    # tb_store's internal-interface checkers, in the order of its hs_v/hs_c
+    HANDSHAKE_CHECKERS = (("store_queue", "queue"), ("acc_read_port", "mem"))
+
     def __init__(self, dut, machine: MachineConfig, data_bytes: int, timing_rng: np.random.Generator,
                  backpressure: float):
         super().__init__(dut, "sq", fill_ports={

@@ -226,6 +226,8 @@ class TileScoreboard(ScoreboardBase):
             return
         if r.violation is not None:
             self.mismatch(f"{item}: AXI4 protocol checker: rule {r.violation} violated on the DRAM bus")
+        if r.handshake is not None:
+            self.mismatch(f"{item}: {r.handshake} violated")
         if r.reset:
             x = r.extra
             if x["status"] & 1 or x["irq_status"] or x["irq"]:

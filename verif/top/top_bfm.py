@@ -25,6 +25,7 @@ from verif.common import context, probes
 from verif.common.bits import unpack_signed
 from verif.common.clock_reset import CLOCK_NS, cycle, reset, start_clock
 from verif.common.counters import COUNTER_BASE, COUNTERS
+from verif.common.handshake import describe
 from verif.common.triggers import until_high
 
 from .top_items import AccRowWrite, DramKnobs, DramWrite, ProgramResult, ProgramStart, ProgramTag
@@ -36,6 +37,11 @@ BEAT_BYTES = 16
 
 
 class TopBfm:
+    # tb_npu_top's internal-interface checkers, in the order of its hs_v/hs_c (verif/common/handshake.py)
+    HANDSHAKE_CHECKERS = (("load_queue", "queue"), ("compute_queue", "queue"), ("store_queue", "queue"),
+                          ("sp_load_port", "mem"), ("sp_compute_port", "mem"), ("acc_read_port", "mem"),
+                          ("array_weights", "stream"), ("array_activations", "stream"))
+
     def __init__(self, dut, n: int | None = None):
         self.dut = dut
         self.n = n or context.param("N")
@@ -145,7 +151,7 @@ class TopBfm:
         await self.csr.write_dword(IRQ_STATUS, 1)
         dram = await self.dump_dram(nbytes)
         r = ProgramResult(None, code, index, counters, dram, self._start_cycle(), cycle(),
-                          dram_stalls=int(self.dut.dram_stalled.value), violation=self._violation())
+                          dram_stalls=int(self.dut.dram_stalled.value), violation=self._violation(), handshake=self._handshake())
         await self._ended(r)
         return r
 
@@ -156,14 +162,14 @@ class TopBfm:
         idle = {"status": await self.csr.read_dword(STATUS), "irq_status": await self.csr.read_dword(IRQ_STATUS),
                 "irq": int(self.dut.irq.value)}
         r = ProgramResult(None, -1, -1, {}, b"", self._start_cycle(), cycle(), reset=True, extra=idle,
-                          violation=self._violation())
+                          violation=self._violation(), handshake=self._handshake())
         await self._ended(r)
         return r
 
     async def hung(self, budget: int) -> ProgramResult:
         """No interrupt within `budget` cycles: what the hardware was waiting for, now."""
         r = ProgramResult(None, -1, -1, {}, b"", self._start_cycle(), cycle(), hung=budget, pending=self.pending(),
-                          violation=self._violation())
+                          violation=self._violation(), handshake=self._handshake())
         await self._ended(r)
         return r
 
@@ -173,6 +179,11 @@ class TopBfm:
     def _violation(self) -> int | None:
         p = self.probes
         return int(p["checker.violation_code"].value) if p["checker.violation"].value == 1 else None
+
+    def _handshake(self) -> str | None:
+        p = self.probes
+        return describe(self.HANDSHAKE_CHECKERS, int(p["checker.hs_code"].value)) \
+            if p["checker.hs_violation"].value == 1 else None
 
     async def cycles(self, n: int):
         await ClockCycles(self.dut.clk, n)

@@ -147,7 +147,8 @@ class ProgramResult:
     """How a started program ended, as the BFM read it: after the interrupt, the error code and index, every
     counter and the whole DRAM; or the idle state read after a reset cut it short (`reset`, `extra`); or no
     interrupt within `hung` cycles, with what the hardware was waiting for then (`pending`). `violation`: the
-    AXI4 checker's rule code when it flagged one by the end."""
+    AXI4 checker's rule code when it flagged one by the end; `handshake`: what an internal-interface checker
+    flagged by then, in words."""
     program: ProgramStart | None
     code: int
     index: int
@@ -159,6 +160,7 @@ class ProgramResult:
     reset: bool = False               # the run was cut short by reset
     extra: dict = field(default_factory=dict)
     violation: int | None = None
+    handshake: str | None = None
     hung: int | None = None
     pending: str = ""
 

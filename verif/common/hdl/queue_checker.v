@@ -3,7 +3,7 @@
 // the controller `push`es each instruction it issues to this queue and goes `idle` when a program ends.
 // Raises `violation` (sticky) with the first rule broken in `violation_code`, printing what it saw. Rules:
 //  1 done while the head is not valid                 2 err without done (err qualifies a done)
-//  3 done, err or push during reset                   4 the head changed while valid and not yet done
+//  3 done, err or push during reset (from its 2nd edge) 4 the head changed while valid and not yet done
 //  5 more dones than instructions issued              6 a done whose index is not after the previous one
 //  7 the controller went idle with issued instructions never done
 // (5 and 6 together: one done per issued instruction, in order.)
@@ -31,6 +31,11 @@ module queue_checker #(
     reg                   idle_q;
     wire [`NPU8_INDEX_W-1:0] index = head[`NPU8_QE_INDEX];
 
+    // Reset is synchronous: at its first edge the DUT's registers still show the cycle before it, so the
+    // reset rule starts at the second.
+    reg in_reset;
+    always @(posedge clk) in_reset <= !rst_n;
+
     task fail(input [3:0] code);
         begin
             if (!violation) begin
@@ -44,7 +49,7 @@ module queue_checker #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            if (done || err || push) fail(4'd3);
+            if (in_reset && (done || err || push)) fail(4'd3);
             held <= 1'b0; pending <= 17'd0; any_done <= 1'b0; idle_q <= 1'b1;
         end else begin
             idle_q <= idle;

@@ -25,7 +25,10 @@ module tb_compute #(
     output wire             r_ready,
     input  wire [15:0]      r_row,
     output wire             r_rsp_valid,
-    output wire [N*32-1:0]  r_data
+    output wire [N*32-1:0]  r_data,
+    // the internal-interface checkers (verif/common/hdl), in the order the block's BFM names them
+    output wire             hs_violation,
+    output wire [7:0]       hs_code
 );
     wire            sp_valid, sp_ready, sp_rsp_valid, sp_rsp_err, p0_rsp_valid, p0_rsp_err;
     wire [15:0]     sp_row;
@@ -40,7 +43,7 @@ module tb_compute #(
 
     compute_unit #(.N(N)) u_dut (
         .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(1'b0),
-        .cq_next(191'd0), .cq_done(cq_done), .cq_err(cq_err),
+        .cq_next({`NPU8_QE_W{1'b0}}), .cq_done(cq_done), .cq_err(cq_err),
         .sp_valid(sp_valid), .sp_ready(sp_ready), .sp_row(sp_row), .sp_rsp_valid(sp_rsp_valid), .sp_rdata(sp_rdata),
         .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid), .a_ready(a_ready),
         .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data), .o_tag(o_tag),
@@ -66,6 +69,24 @@ module tb_compute #(
         .w_wb_valid(), .w_wb_data(),
         .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid), .r_rsp_err(r_rsp_err),
         .r_data(r_data));
+
+    // ---- internal interfaces ---------------------------------------------------------------------------------
+    localparam integer HS_N = 4;
+    wire [HS_N-1:0]   hs_v;
+    wire [4*HS_N-1:0] hs_c;
+    reg cq_valid_q;
+    always @(posedge clk) cq_valid_q <= rst_n && cq_valid;
+    queue_checker #(.NAME("compute_queue")) u_hs_q (.clk(clk), .rst_n(rst_n), .push(cq_valid && !cq_valid_q),
+        .valid(cq_valid), .head(cq_head), .done(cq_done), .err(cq_err), .idle(1'b0),
+        .violation(hs_v[0]), .violation_code(hs_c[3:0]));
+    mem_port_checker #(.NAME("sp_read_port"), .MAX_LATENCY(1)) u_hs_sp (.clk(clk), .rst_n(rst_n),
+        .valid(sp_valid), .ready(sp_ready), .rsp_valid(sp_rsp_valid), .violation(hs_v[1]), .violation_code(hs_c[7:4]));
+    stream_checker #(.NAME("array_weights"), .W(8 * N)) u_hs_w (.clk(clk), .rst_n(rst_n),
+        .valid(w_valid), .ready(w_ready), .payload(w_data), .violation(hs_v[2]), .violation_code(hs_c[11:8]));
+    stream_checker #(.NAME("array_activations"), .W(8 * N + 18)) u_hs_a (.clk(clk), .rst_n(rst_n),
+        .valid(a_valid), .ready(a_ready), .payload({a_swap, a_tag, a_data}), .violation(hs_v[3]),
+        .violation_code(hs_c[15:12]));
+`include "handshake_report.vh"
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{sp_rsp_err, p0_rsp_valid, p0_rsp_err, p0_rdata, conflicts, busy, shadow_full, acc_ready,

@@ -40,7 +40,10 @@ module tb_load #(
     output wire         m_axi_wvalid, input  wire m_axi_wready,
     input  wire [1:0]   m_axi_bid,    input  wire [1:0] m_axi_bresp, input wire m_axi_bvalid,
     output wire         m_axi_bready,
-    output wire         violation,    output wire [3:0] violation_code
+    output wire         violation,    output wire [3:0] violation_code,
+    // the internal-interface checkers (verif/common/hdl), in the order the block's BFM names them
+    output wire             hs_violation,
+    output wire [7:0]       hs_code
 );
     wire            sp_valid, sp_ready, acc_valid, acc_ready;
     wire [15:0]     sp_row, acc_row;
@@ -100,8 +103,32 @@ module tb_load #(
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 4;
 `include "axi4_checker_on_m_axi.vh"
 
+    // ---- internal interfaces ---------------------------------------------------------------------------------
+    localparam integer HS_N = 3;
+    wire [HS_N-1:0]   hs_v;
+    wire [4*HS_N-1:0] hs_c;
+    reg lq_valid_q;
+    always @(posedge clk) lq_valid_q <= rst_n && lq_valid;
+    // no controller here: an instruction is issued when the test raises valid, and a test never idles it
+    queue_checker #(.NAME("load_queue")) u_hs_q (.clk(clk), .rst_n(rst_n), .push(lq_valid && !lq_valid_q),
+        .valid(lq_valid), .head(lq_head), .done(lq_done), .err(lq_err), .idle(1'b0),
+        .violation(hs_v[0]), .violation_code(hs_c[3:0]));
+    mem_port_checker #(.NAME("sp_write_port"), .MAX_LATENCY(1)) u_hs_sp (.clk(clk), .rst_n(rst_n),
+        .valid(sp_valid), .ready(sp_ready), .rsp_valid(p0_rsp_valid), .violation(hs_v[1]), .violation_code(hs_c[7:4]));
+    mem_port_checker #(.NAME("acc_write_port"), .MAX_LATENCY(4)) u_hs_acc (.clk(clk), .rst_n(rst_n),
+        .valid(acc_valid), .ready(acc_ready), .rsp_valid(w_rsp_valid), .violation(hs_v[2]), .violation_code(hs_c[11:8]));
+`include "handshake_report.vh"
+`ifdef NPU8_FAULT_LOAD_ERR_LEVEL
+    // Injected fault (verif/faults.yaml): err held high after reset, not a pulse with done (the queue checker's
+    // rule 2). An event control in an initial block: Icarus only (a Verilator build would need --timing).
+    initial begin
+        @(posedge rst_n);
+        force u_dut.lq_err = 1'b1;
+    end
+`endif
+
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, p1_rsp_err, w_rsp_valid, w_rsp_err, r_rsp_err, conflicts,
+    wire unused = &{p0_rsp_err, p0_rdata, p1_rsp_err, w_rsp_err, r_rsp_err, conflicts,
                     rq_ready[0], rd_valid[0], rd_last[0], wq_ready, wd_ready, wr_done, wr_err};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

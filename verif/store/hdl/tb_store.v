@@ -34,7 +34,10 @@ module tb_store #(
     output wire         m_axi_wvalid, input  wire m_axi_wready,
     input  wire [1:0]   m_axi_bid,    input  wire [1:0] m_axi_bresp, input wire m_axi_bvalid,
     output wire         m_axi_bready,
-    output wire         violation,    output wire [3:0] violation_code
+    output wire         violation,    output wire [3:0] violation_code,
+    // the internal-interface checkers (verif/common/hdl), in the order the block's BFM names them
+    output wire             hs_violation,
+    output wire [7:0]       hs_code
 );
     wire            r_valid, r_ready, r_rsp_valid, r_rsp_err;
     wire [15:0]     r_row;
@@ -80,6 +83,19 @@ module tb_store #(
 
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 4;
 `include "axi4_checker_on_m_axi.vh"
+
+    // ---- internal interfaces ---------------------------------------------------------------------------------
+    localparam integer HS_N = 2;
+    wire [HS_N-1:0]   hs_v;
+    wire [4*HS_N-1:0] hs_c;
+    reg sq_valid_q;
+    always @(posedge clk) sq_valid_q <= rst_n && sq_valid;
+    queue_checker #(.NAME("store_queue")) u_hs_q (.clk(clk), .rst_n(rst_n), .push(sq_valid && !sq_valid_q),
+        .valid(sq_valid), .head(sq_head), .done(sq_done), .err(sq_err), .idle(1'b0),
+        .violation(hs_v[0]), .violation_code(hs_c[3:0]));
+    mem_port_checker #(.NAME("acc_read_port"), .MAX_LATENCY(4)) u_hs_acc (.clk(clk), .rst_n(rst_n),
+        .valid(r_valid), .ready(r_ready), .rsp_valid(r_rsp_valid), .violation(hs_v[1]), .violation_code(hs_c[7:4]));
+`include "handshake_report.vh"
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{w_rsp_valid, w_rsp_err, r_rsp_err, rq_ready, rd_valid, rd_last, rd_data, rd_err};

@@ -30,7 +30,10 @@ module tb_npu_top #(
     input  wire [31:0]   err_lo,         input wire [31:0] err_hi,
     output wire [31:0]   dram_r_bursts,  output wire [31:0] dram_w_bursts, output wire [31:0] dram_stalled,
     output wire         violation,
-    output wire [3:0]   violation_code
+    output wire [3:0]   violation_code,
+    // the internal-interface checkers (verif/common/hdl), in the order TopBfm.HANDSHAKE_CHECKERS names them
+    output wire         hs_violation,
+    output wire [7:0]   hs_code
 );
     // AXI4 between the accelerator and the DRAM model
     wire [1:0]   m_axi_arid;   wire [31:0] m_axi_araddr; wire [7:0] m_axi_arlen; wire [2:0] m_axi_arsize;
@@ -74,6 +77,36 @@ module tb_npu_top #(
 
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 128;
 `include "axi4_checker_on_m_axi.vh"
+    // ---- internal interfaces: controller <-> units, scratchpad and accumulator ports, the array's inputs ----
+    localparam integer HS_N = 8;
+    wire [HS_N-1:0]   hs_v;
+    wire [4*HS_N-1:0] hs_c;
+    wire idle = !u_npu.busy;
+    queue_checker #(.NAME("load_queue")) u_hs_lq (.clk(clk), .rst_n(rst_n),
+        .push(u_npu.u_ctrl.issue && u_npu.u_ctrl.to_lq), .valid(u_npu.lq_valid), .head(u_npu.lq_head),
+        .done(u_npu.lq_done), .err(u_npu.lq_err), .idle(idle), .violation(hs_v[0]), .violation_code(hs_c[3:0]));
+    queue_checker #(.NAME("compute_queue")) u_hs_cq (.clk(clk), .rst_n(rst_n),
+        .push(u_npu.u_ctrl.issue && u_npu.u_ctrl.to_cq), .valid(u_npu.cq_valid), .head(u_npu.cq_head),
+        .done(u_npu.cq_done), .err(u_npu.cq_err), .idle(idle), .violation(hs_v[1]), .violation_code(hs_c[7:4]));
+    queue_checker #(.NAME("store_queue")) u_hs_sq (.clk(clk), .rst_n(rst_n),
+        .push(u_npu.u_ctrl.issue && u_npu.u_ctrl.to_sq), .valid(u_npu.sq_valid), .head(u_npu.sq_head),
+        .done(u_npu.sq_done), .err(u_npu.sq_err), .idle(idle), .violation(hs_v[2]), .violation_code(hs_c[11:8]));
+    mem_port_checker #(.NAME("sp_load_port"), .MAX_LATENCY(1)) u_hs_sp0 (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.l_sp_valid), .ready(u_npu.l_sp_ready), .rsp_valid(u_npu.p0_rsp_valid),
+        .violation(hs_v[3]), .violation_code(hs_c[15:12]));
+    mem_port_checker #(.NAME("sp_compute_port"), .MAX_LATENCY(1)) u_hs_sp1 (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.c_sp_valid), .ready(u_npu.c_sp_ready), .rsp_valid(u_npu.c_sp_rsp_valid),
+        .violation(hs_v[4]), .violation_code(hs_c[19:16]));
+    mem_port_checker #(.NAME("acc_read_port"), .MAX_LATENCY(4)) u_hs_accr (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.s_r_valid), .ready(u_npu.s_r_ready), .rsp_valid(u_npu.s_r_rsp_valid),
+        .violation(hs_v[5]), .violation_code(hs_c[23:20]));
+    stream_checker #(.NAME("array_weights"), .W(8 * N)) u_hs_w (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.w_valid), .ready(u_npu.w_ready), .payload(u_npu.w_data),
+        .violation(hs_v[6]), .violation_code(hs_c[27:24]));
+    stream_checker #(.NAME("array_activations"), .W(8 * N + 18)) u_hs_a (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.a_valid), .ready(u_npu.a_ready), .payload({u_npu.a_swap, u_npu.a_tag, u_npu.a_data}),
+        .violation(hs_v[7]), .violation_code(hs_c[31:28]));
+`include "handshake_report.vh"
 `ifdef NPU8_FAULT_COMPUTE_HANG
     // Injected fault (verif/faults.yaml): the compute unit never reports its MATMUL done, so the program hangs.
     initial force u_npu.u_compute.cq_done = 1'b0;
