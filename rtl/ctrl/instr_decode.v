@@ -111,7 +111,12 @@ module instr_decode #(
                     acc_lo = c_row; acc_hi = a_end - a_row + c_row;
                 end
                 `NPU8_OP_PAD: begin
+`ifdef NPU8_FAULT_DECODE_NO_PAD_COUNT
+                    // Injected fault (verif/faults.yaml): the `count == 0` check of PAD is gone.
+                    if (!flag && !val_int8) err = `NPU8_ERR_BAD_FIELD;
+`else
                     if (count == 24'd0 || (!flag && !val_int8)) err = `NPU8_ERR_BAD_FIELD;
+`endif
                     else if (!flag && row + count > SPR) err = `NPU8_ERR_SP_RANGE;
                     else if (flag && row + count > ACR) err = `NPU8_ERR_ACC_RANGE;
                     sp_wr = !flag; acc_wr = flag;

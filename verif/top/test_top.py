@@ -38,3 +38,10 @@ def test_a_hung_program_fails_with_what_was_pending(tmp_path):
     for name in probes.for_block(blocks.get("npu_top")).hang_report:
         assert re.search(rf"\b{re.escape(name)}=[0-9]+\b", msg), f"{name}=<number> not in: {msg}"
     assert "compute_queue.valid=1" in msg, f"the hung MATMUL is not pending in the compute queue: {msg}"
+
+
+def test_a_dropped_legality_check_fails_the_check_stream(tmp_path):
+    """The PAD `count == 0` check removed: only the directed program for PAD.count_zero can see it."""
+    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_DECODE_NO_PAD_COUNT", "TopLegalityChecksTest",
+                              tmp_path)
+    assert "check_program(PAD.count_zero" in msg and "BAD_FIELD" in msg, msg

@@ -9,7 +9,7 @@ from __future__ import annotations
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 from pyuvm import uvm_subscriber
 
-from golden.checks import load_rows
+from golden.checks import CHECKS, Program, ending_check, load_rows
 from golden.footprint import conflict, footprint, memory
 from golden.isa import MEM_ACC, QUEUE, ErrorCode, Instr, MachineConfig, Op
 
@@ -23,7 +23,8 @@ HAZARDS = ["dram.load_after_store", "dram.store_after_load", "sp.matmul_after_lo
            "acc.store_after_matmul", "acc.matmul_after_store", "acc.matmul_after_load", "acc.load_after_store",
            "acc.accumulate_chain", "sp.pad_under_matmul"]
 STALLS = ["weight", "dma_rd", "dma_wr", "dep", "full", "other"]
-STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "error", "bus", "reset"]
+STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "error", "checks", "bus", "reset"]
+CHECK_NAMES = [c.name for c in CHECKS]
 VALID_FLAGS = {"LOAD": {"sp", "acc", "sp.padded", "acc.padded"}, "STORE": {"quant", "raw"},
                "MATMUL": {"overwrite", "accumulate"}, "PAD": {"sp", "acc"}, "CONFIG": {"relu", "plain"},
                "SYNC": {"-"}, "HALT": {"-"}}
@@ -106,6 +107,13 @@ _program = coverage_section(
 )(lambda it, r, hz: None)
 
 
+# One bin per legality check of docs/isa.md section 5, in the decoder's order: several checks share an error
+# code, so a code's bin says nothing about which of its checks the hardware applied.
+_check = coverage_section(
+    CoverPoint("top.checks.check", xf=lambda name: name, bins=CHECK_NAMES),
+)(lambda name: None)
+
+
 def completed(prog: list[Instr], result: ProgramResult) -> int:
     """How many instructions completed: those before the one the error names, or through the first HALT."""
     if result.code:
@@ -119,6 +127,11 @@ def sample(program: ProgramStart, result: ProgramResult, cfg: MachineConfig):
         _program(program, result, set())
         return
     prog = program.instructions()
+    if result.code:
+        check = ending_check(prog, cfg, Program(program.inst_base, program.inst_count), ErrorCode(result.code),
+                             result.index)
+        if check is not None:
+            _check(check.name)
     ran = [ins for ins in prog[:completed(prog, result)] if ins.legal_opcode]
     for ins in ran:
         _instr(ins, cfg.n)

@@ -18,7 +18,7 @@ from sim.coverage_merge import merge, uncovered
 from verif.common import context
 from verif.common.base_test import BaseTest
 
-from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq,
+from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
                       LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq)
 from .top_bfm import TopBfm
 from .top_env import TopEnv, TopEnvConfig
@@ -109,13 +109,19 @@ class TopErrorStreamTest(TopBaseTest):
 
 
 @pyuvm.test()
+class TopLegalityChecksTest(TopBaseTest):
+    """One program per legality check of docs/isa.md section 5, each ending at exactly that check."""
+    sequences = ((LegalityCheckSeq, 30),)
+
+
+@pyuvm.test()
 class TopResetTest(TopBaseTest):
     sequences = ((ResetMidProgramSeq, 3),)
 
 
-
 @pyuvm.test()
 class TopNightlyTest(TopBaseTest):
-    """The nightly mix (19 programs; the regression repeats it): mostly random and hazard streams."""
+    """The nightly mix (22 programs; the regression repeats it): mostly random and hazard streams."""
     sequences = ((LegalStreamSeq, 6), (HazardStreamSeq, 4), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
-                 (ChainSeq, 1), (ErrorStreamSeq, 2), (BusErrorStreamSeq, 1), (ResetMidProgramSeq, 1))
+                 (ChainSeq, 1), (ErrorStreamSeq, 2), (LegalityCheckSeq, 3), (BusErrorStreamSeq, 1),
+                 (ResetMidProgramSeq, 1))

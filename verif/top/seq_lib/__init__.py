@@ -1,10 +1,10 @@
 """Program sequences of the top-level environment (the stream layer): random legal streams, hazard-seeking
 streams, solver-backed streams, directed GEMM / convolution / bias-ReLU-requant chains, error-injection
-streams (decode errors and bus errors), and reset in the middle of a program."""
+streams (decode errors, one program per legality check, bus errors), and reset in the middle of a program."""
 from .directed_streams import ChainSeq, ConvSeq, GemmSeq
 from .hazard_stream import HazardStreamSeq
-from .random_streams import BusErrorStreamSeq, ErrorStreamSeq, LegalStreamSeq, ResetMidProgramSeq
+from .random_streams import BusErrorStreamSeq, ErrorStreamSeq, LegalityCheckSeq, LegalStreamSeq, ResetMidProgramSeq
 from .solver_stream import SolverStreamSeq
 
 __all__ = ["BusErrorStreamSeq", "ChainSeq", "ConvSeq", "ErrorStreamSeq", "GemmSeq", "HazardStreamSeq",
-           "LegalStreamSeq", "ResetMidProgramSeq", "SolverStreamSeq"]
+           "LegalityCheckSeq", "LegalStreamSeq", "ResetMidProgramSeq", "SolverStreamSeq"]

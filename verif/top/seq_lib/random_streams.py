@@ -1,12 +1,13 @@
 """Random streams from the golden generator (golden/random_program.py): legal programs, programs with one
-injected decode error of each kind, legal programs whose DRAM answers a data window with SLVERR, and a legal
-program cut by reset then run again clean."""
+injected decode error of each kind, one program per legality check (golden/error_programs.py), legal programs
+whose DRAM answers a data window with SLVERR, and a legal program cut by reset then run again clean."""
 from __future__ import annotations
 
+from golden.checks import CHECKS, dram_span, element_bytes
+from golden.error_programs import check_program
+from golden.isa import Op
 from golden.random_program import ERROR_KINDS, random_program
 from golden.simulator import run_program
-from golden.checks import dram_span, element_bytes
-from golden.isa import Op
 
 from .program_seq import ProgramSeq
 
@@ -38,6 +39,28 @@ class ErrorStreamSeq(LegalStreamSeq):
             kind = ERROR_KINDS[(first + k) % len(ERROR_KINDS)]
             rp, origin = self.program(k, kind)
             yield self.item(k, rp.dram, rp.inst_base, rp.inst_count, origin)
+
+
+class LegalityCheckSeq(LegalStreamSeq):
+    """One program per legality check of docs/isa.md section 5 (golden.checks.CHECKS), in the decoder's order
+    from a random first one: each ends at exactly that check (golden/error_programs.py), so every check is hit
+    on purpose, not only every error code. Checks the machine makes unreachable (len > N at N = 16) are skipped."""
+    stream = "checks"
+    max_latency = 16
+
+    def items(self):
+        first = int(self.rng.integers(0, len(CHECKS)))
+        made = 0
+        for k in range(len(CHECKS)):
+            if made == self.count:
+                return
+            check = CHECKS[(first + k) % len(CHECKS)]
+            seed = int(self.rng.integers(0, 1 << 31))
+            rp = check_program(check, self.cfg, seed, self.data_bytes())
+            if rp is None:
+                continue
+            yield self.item(made, rp.dram, rp.inst_base, rp.inst_count, f"check_program({check.name}, seed={seed})")
+            made += 1
 
 
 class BusErrorStreamSeq(LegalStreamSeq):
