@@ -57,3 +57,11 @@ def test_the_ending_names_the_check(check):
     res = run_program(cfg, rp.dram, rp.inst_base, rp.inst_count)
     got = ending_check(rp.prog, cfg, Program(rp.inst_base, rp.inst_count), res.err_code, res.err_index)
     assert got is check
+
+
+def test_isa_md_lists_every_check_in_the_decoders_order():
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[2] / "docs" / "isa.md").read_text()
+    section = text[text.index("### 5.1"):]
+    listed = [line.split("`")[1] for line in section.splitlines() if line.startswith("| ") and "`" in line]
+    assert listed == [c.name for c in CHECKS]
