@@ -24,6 +24,53 @@ async def _cycles(dut, k=1):
         await FallingEdge(dut.clk)
 
 
+async def _drive(dut, idle: dict, steps, during: dict | None = None):
+    """Each step: the inputs that differ from `idle` (overlaid on `during`) for one cycle; then `idle`."""
+    for step in steps:
+        for k, v in {**idle, **(during or {}), **step}.items():
+            getattr(dut, k).value = v
+        await _cycles(dut)
+    for k, v in idle.items():
+        getattr(dut, k).value = v
+
+
+async def _in_reset(dut, idle: dict, bad: dict):
+    """Hold reset past its first edge, then drive `bad`: the checker's reset rule (3) must name it."""
+    start_clock(dut.clk)
+    for k, v in idle.items():
+        getattr(dut, k).value = v
+    dut.rst_n.value = 0
+    await _cycles(dut, 2)
+    for k, v in bad.items():
+        getattr(dut, k).value = v
+    await _expect(dut, 3)
+
+
+def _tests(prefix: str, idle: dict, legal: list, broken: dict, reset_bad: dict, during: dict | None = None):
+    """The checker's cocotb tests: `<prefix>_legal`, `<prefix>_rule_<r>` for each broken rule, and
+    `<prefix>_rule_3` (something during reset)."""
+    async def legal_test(dut):
+        await _start(dut, **idle)
+        await _drive(dut, idle, legal, during)
+        await _expect(dut, None)
+
+    def rule_test(rule):
+        async def t(dut):
+            await _start(dut, **idle)
+            await _drive(dut, idle, legal + broken[rule], during)
+            await _expect(dut, rule)
+        return t
+
+    async def reset_test(dut):
+        await _in_reset(dut, idle, reset_bad)
+
+    made = {f"{prefix}_legal": legal_test, f"{prefix}_rule_3": reset_test}
+    made.update({f"{prefix}_rule_{r}": rule_test(r) for r in broken})
+    for name, fn in made.items():
+        fn.__name__ = fn.__qualname__ = name
+        globals()[name] = cocotb.test()(fn)
+
+
 async def _expect(dut, rule: int | None):
     await _cycles(dut, 2)
     await ReadOnly()
@@ -32,159 +79,35 @@ async def _expect(dut, rule: int | None):
 
 
 # ---- queue_checker ------------------------------------------------------------------------------------------
-Q_IN = dict(push=0, valid=0, head=0, done=0, err=0, idle=1)
-
-
-async def _queue(dut, steps):
-    """Each step: the inputs for one cycle (idle=0 while a program runs)."""
-    for step in steps:
-        for k, v in {**Q_IN, "idle": 0, **step}.items():
-            getattr(dut, k).value = v
-        await _cycles(dut)
-    for k, v in Q_IN.items():
-        getattr(dut, k).value = v
-
-
 def _e(i):
     return queue_entry(i, 0x1 | i << 8)
 
 
-LEGAL_QUEUE = [dict(push=1), dict(valid=1, head=_e(0)), dict(valid=1, head=_e(0), push=1),
-               dict(valid=1, head=_e(0), done=1), dict(valid=1, head=_e(1)), dict(valid=1, head=_e(1), done=1, err=1),
-               dict()]
-BROKEN_QUEUE = {
-    1: LEGAL_QUEUE[:1] + [dict(done=1)],                                         # done with no head
-    2: [dict(push=1), dict(valid=1, head=_e(0), err=1)],                         # err without done
-    4: [dict(push=1), dict(valid=1, head=_e(0)), dict(valid=1, head=_e(5))],     # head changed under the unit
-    5: [dict(push=1), dict(valid=1, head=_e(0), done=1), dict(valid=1, head=_e(1), done=1)],   # a second done
-    6: [dict(push=1), dict(push=1), dict(valid=1, head=_e(3), done=1), dict(valid=1, head=_e(2), done=1)],
-    7: [dict(push=1), dict(push=1), dict(valid=1, head=_e(0), done=1), dict(idle=1)],          # one never done
-}
-
-
-@cocotb.test()
-async def queue_legal(dut):
-    await _start(dut, **Q_IN)
-    await _queue(dut, LEGAL_QUEUE)
-    await _expect(dut, None)
-
-
-async def _queue_rule(dut, rule):
-    await _start(dut, **Q_IN)
-    await _queue(dut, LEGAL_QUEUE)
-    await _queue(dut, [dict(idle=1)])               # the legal program ends
-    await _queue(dut, BROKEN_QUEUE[rule])
-    await _expect(dut, rule)
-
-
-for _rule in BROKEN_QUEUE:
-    async def _t(dut, rule=_rule):
-        await _queue_rule(dut, rule)
-    _t.__name__ = _t.__qualname__ = f"queue_rule_{_rule}"
-    globals()[_t.__name__] = cocotb.test()(_t)
-
-
-@cocotb.test()
-async def queue_rule_3(dut):
-    """A done during reset."""
-    start_clock(dut.clk)
-    for k, v in Q_IN.items():
-        getattr(dut, k).value = v
-    dut.rst_n.value = 0
-    await _cycles(dut, 2)
-    dut.done.value = 1
-    await _expect(dut, 3)
-
+_tests("queue", dict(push=0, valid=0, head=0, done=0, err=0, idle=1), during=dict(idle=0),   # a program runs
+       legal=[dict(push=1), dict(valid=1, head=_e(0)), dict(valid=1, head=_e(0), push=1),
+              dict(valid=1, head=_e(0), done=1), dict(valid=1, head=_e(1)),
+              dict(valid=1, head=_e(1), done=1, err=1), dict(), dict(idle=1)],
+       broken={1: [dict(push=1), dict(done=1)],                                          # done with no head
+               2: [dict(push=1), dict(valid=1, head=_e(0), err=1)],                      # err without done
+               4: [dict(push=1), dict(valid=1, head=_e(0)), dict(valid=1, head=_e(5))],  # head changed under it
+               5: [dict(push=1), dict(valid=1, head=_e(0), done=1), dict(valid=1, head=_e(1), done=1)],  # 2nd done
+               6: [dict(push=1), dict(push=1), dict(valid=1, head=_e(3), done=1),
+                   dict(valid=1, head=_e(2), done=1)],                                 # out of order
+               7: [dict(push=1), dict(push=1), dict(valid=1, head=_e(0), done=1), dict(idle=1)]},      # one left
+       reset_bad=dict(done=1))
 
 # ---- mem_port_checker (MAX_LATENCY 4) ---------------------------------------------------------------------
-M_IN = dict(valid=0, ready=0, rsp_valid=0)
-
-
-async def _mem(dut, steps):
-    for step in steps:
-        for k, v in {**M_IN, **step}.items():
-            getattr(dut, k).value = v
-        await _cycles(dut)
-    for k, v in M_IN.items():
-        getattr(dut, k).value = v
-
-
-LEGAL_MEM = [dict(valid=1, ready=1), dict(valid=1, ready=1, rsp_valid=1), dict(rsp_valid=1), dict(valid=1),
-             dict(valid=1, ready=1), dict(), dict(), dict(rsp_valid=1)]
-BROKEN_MEM = {1: [dict(rsp_valid=1)],                                  # a response nobody asked for
-              2: [dict(valid=1, ready=1)] + [dict()] * 6}              # a request never answered
-
-
-@cocotb.test()
-async def mem_legal(dut):
-    await _start(dut, **M_IN)
-    await _mem(dut, LEGAL_MEM)
-    await _expect(dut, None)
-
-
-for _rule in BROKEN_MEM:
-    async def _m(dut, rule=_rule):
-        await _start(dut, **M_IN)
-        await _mem(dut, LEGAL_MEM + BROKEN_MEM[rule])
-        await _expect(dut, rule)
-    _m.__name__ = _m.__qualname__ = f"mem_rule_{_rule}"
-    globals()[_m.__name__] = cocotb.test()(_m)
-
-
-@cocotb.test()
-async def mem_rule_3(dut):
-    """A request accepted during reset."""
-    start_clock(dut.clk)
-    for k, v in M_IN.items():
-        getattr(dut, k).value = v
-    dut.rst_n.value = 0
-    await _cycles(dut, 2)
-    dut.valid.value = dut.ready.value = 1
-    await _expect(dut, 3)
-
+_tests("mem", dict(valid=0, ready=0, rsp_valid=0),
+       legal=[dict(valid=1, ready=1), dict(valid=1, ready=1, rsp_valid=1), dict(rsp_valid=1), dict(valid=1),
+              dict(valid=1, ready=1), dict(), dict(), dict(rsp_valid=1)],
+       broken={1: [dict(rsp_valid=1)],                                   # a response nobody asked for
+               2: [dict(valid=1, ready=1)] + [dict()] * 6},              # a request never answered
+       reset_bad=dict(valid=1, ready=1))
 
 # ---- stream_checker ---------------------------------------------------------------------------------------
-S_IN = dict(valid=0, ready=0, payload=0)
-
-
-async def _stream(dut, steps):
-    for step in steps:
-        for k, v in {**S_IN, **step}.items():
-            getattr(dut, k).value = v
-        await _cycles(dut)
-    for k, v in S_IN.items():
-        getattr(dut, k).value = v
-
-
-LEGAL_STREAM = [dict(valid=1, payload=5), dict(valid=1, payload=5), dict(valid=1, ready=1, payload=5),
-                dict(valid=1, ready=1, payload=6), dict(), dict(valid=1, ready=1, payload=7)]
-BROKEN_STREAM = {1: [dict(valid=1, payload=3), dict()],                                    # withdrawn
-                 2: [dict(valid=1, payload=3), dict(valid=1, payload=4)]}                  # changed
-
-
-@cocotb.test()
-async def stream_legal(dut):
-    await _start(dut, **S_IN)
-    await _stream(dut, LEGAL_STREAM)
-    await _expect(dut, None)
-
-
-for _rule in BROKEN_STREAM:
-    async def _s(dut, rule=_rule):
-        await _start(dut, **S_IN)
-        await _stream(dut, LEGAL_STREAM + BROKEN_STREAM[rule])
-        await _expect(dut, rule)
-    _s.__name__ = _s.__qualname__ = f"stream_rule_{_rule}"
-    globals()[_s.__name__] = cocotb.test()(_s)
-
-
-@cocotb.test()
-async def stream_rule_3(dut):
-    """A transfer during reset."""
-    start_clock(dut.clk)
-    for k, v in S_IN.items():
-        getattr(dut, k).value = v
-    dut.rst_n.value = 0
-    await _cycles(dut, 2)
-    dut.valid.value = dut.ready.value = 1
-    await _expect(dut, 3)
+_tests("stream", dict(valid=0, ready=0, payload=0),
+       legal=[dict(valid=1, payload=5), dict(valid=1, payload=5), dict(valid=1, ready=1, payload=5),
+              dict(valid=1, ready=1, payload=6), dict(), dict(valid=1, ready=1, payload=7)],
+       broken={1: [dict(valid=1, payload=3), dict()],                    # withdrawn before ready
+               2: [dict(valid=1, payload=3), dict(valid=1, payload=4)]},  # changed before ready
+       reset_bad=dict(valid=1, ready=1))

@@ -24,21 +24,10 @@ module mem_port_checker #(
     reg [31:0]   now;
     wire         fire = valid && ready;
 
-    // Reset is synchronous: at its first edge the DUT's registers still show the cycle before it, so the
-    // reset rule starts at the second.
-    reg in_reset;
-    always @(posedge clk) in_reset <= !rst_n;
+    localparam KIND = "MEM PORT";
+`include "checker_fail.vh"
 
-    task fail(input [3:0] code);
-        begin
-            if (!violation) begin
-                violation      <= 1'b1;
-                violation_code <= code;
-                $display("%t MEM PORT CHECKER %0s: rule %0d violated (outstanding=%0d)", $time, NAME, code,
-                         outstanding);
-            end
-        end
-    endtask
+    initial now = 32'd0;
 
     always @(posedge clk) begin
         now <= now + 32'd1;
@@ -55,9 +44,5 @@ module mem_port_checker #(
             if (rsp_valid && outstanding != 0) rd <= rd + 1'b1;
             outstanding <= outstanding + {{AW{1'b0}}, fire} - {{AW{1'b0}}, rsp_valid && outstanding != 0};
         end
-    end
-
-    initial begin
-        violation = 1'b0; violation_code = 4'd0; now = 32'd0;
     end
 endmodule

@@ -31,21 +31,8 @@ module queue_checker #(
     reg                   idle_q;
     wire [`NPU8_INDEX_W-1:0] index = head[`NPU8_QE_INDEX];
 
-    // Reset is synchronous: at its first edge the DUT's registers still show the cycle before it, so the
-    // reset rule starts at the second.
-    reg in_reset;
-    always @(posedge clk) in_reset <= !rst_n;
-
-    task fail(input [3:0] code);
-        begin
-            if (!violation) begin
-                violation      <= 1'b1;
-                violation_code <= code;
-                $display("%t QUEUE CHECKER %0s: rule %0d violated (valid=%b done=%b err=%b index=%0d pending=%0d)",
-                         $time, NAME, code, valid, done, err, index, pending);
-            end
-        end
-    endtask
+    localparam KIND = "QUEUE";
+`include "checker_fail.vh"
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -70,9 +57,5 @@ module queue_checker #(
             held    <= valid && !done;
             head_q  <= head;
         end
-    end
-
-    initial begin
-        violation = 1'b0; violation_code = 4'd0;
     end
 endmodule

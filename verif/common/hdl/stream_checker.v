@@ -19,20 +19,8 @@ module stream_checker #(
     reg         waiting;            // valid and not ready last cycle
     reg [W-1:0] payload_q;
 
-    // Reset is synchronous: at its first edge the DUT's registers still show the cycle before it, so the
-    // reset rule starts at the second.
-    reg in_reset;
-    always @(posedge clk) in_reset <= !rst_n;
-
-    task fail(input [3:0] code);
-        begin
-            if (!violation) begin
-                violation      <= 1'b1;
-                violation_code <= code;
-                $display("%t STREAM CHECKER %0s: rule %0d violated", $time, NAME, code);
-            end
-        end
-    endtask
+    localparam KIND = "STREAM";
+`include "checker_fail.vh"
 
     always @(posedge clk) begin
         if (!rst_n) begin
@@ -44,9 +32,5 @@ module stream_checker #(
             waiting   <= valid && !ready;
             payload_q <= payload;
         end
-    end
-
-    initial begin
-        violation = 1'b0; violation_code = 4'd0;
     end
 endmodule
