@@ -8,7 +8,7 @@ import numpy as np
 from . import isa
 from .checks import Check, Program
 from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, Instr, MachineConfig, Op
-from .random_program import Generator, RandomProgram
+from .random_program import Generator, RandomProgram, dram_image
 
 
 def violation(check: Check, cfg: MachineConfig, prog: Program, rng) -> Instr | None:
@@ -78,20 +78,14 @@ def check_program(check: Check, cfg: MachineConfig, seed: int, data_bytes: int =
     gen = Generator(rng, cfg, data_bytes)
     prog = gen.init_memories() + [gen.random_instr() for _ in range(int(rng.integers(0, 6)))]
     inst_base = data_bytes + INSTR_BYTES * int(rng.integers(0, 8))
-    if check.name == "fetch.no_halt":
-        at = len(prog)
-    elif check.name == "fetch.dram_range":
+    at = len(prog)                        # the index that must end the program
+    if check.name == "fetch.dram_range":
         # the program's first words are the last of DRAM: index `at` is the first one past its end
-        at = len(prog)
         inst_base = cfg.dram_bytes - INSTR_BYTES * at
         prog = prog + [isa.make(Op.HALT)]
-    else:
+    elif check.name != "fetch.no_halt":
         ins = violation(check, cfg, Program(inst_base, len(prog) + 2), rng)
         if ins is None:
             return None
-        at = len(prog)
         prog = prog + [ins, isa.make(Op.HALT)]
-    dram = bytearray(rng.integers(0, 256, cfg.dram_bytes, dtype=np.uint8).tobytes())
-    blob = isa.encode_program(prog)[:cfg.dram_bytes - inst_base]
-    dram[inst_base:inst_base + len(blob)] = blob
-    return RandomProgram(cfg, bytes(dram), prog, inst_base, (check.code, at))
+    return RandomProgram(cfg, dram_image(cfg, rng, prog, inst_base), prog, inst_base, (check.code, at))

@@ -184,7 +184,13 @@ def random_program(seed: int, cfg: MachineConfig | None = None, length: int | No
             expect = (ErrorCode[error_kind], at)
     if inst_base + INSTR_BYTES * len(prog) > cfg.dram_bytes:
         raise ValueError("program does not fit DRAM_BYTES")
+    return RandomProgram(cfg, dram_image(cfg, rng, prog, inst_base), prog, inst_base, expect)
+
+
+def dram_image(cfg: MachineConfig, rng: np.random.Generator, prog: list[Instr], inst_base: int) -> bytes:
+    """Random DRAM contents with `prog` at `inst_base` (words past DRAM's end are left out: a program may be
+    placed to run off it)."""
     dram = bytearray(rng.integers(0, 256, cfg.dram_bytes, dtype=np.uint8).tobytes())
-    blob = isa.encode_program(prog)
+    blob = isa.encode_program(prog)[:max(0, cfg.dram_bytes - inst_base)]
     dram[inst_base:inst_base + len(blob)] = blob
-    return RandomProgram(cfg, bytes(dram), prog, inst_base, expect)
+    return bytes(dram)

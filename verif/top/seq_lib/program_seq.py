@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from pyuvm import uvm_sequence
 
-from golden import isa
 from golden.isa import INSTR_BYTES, Instr, MachineConfig
+from golden.random_program import dram_image
 
 from ..top_config import TopEnvConfig
 from ..top_items import DramKnobs, ProgramItem
@@ -25,14 +25,10 @@ def random_knobs(rng: np.random.Generator, max_latency: int = 100) -> DramKnobs:
 
 def place(cfg: MachineConfig, prog: list[Instr], rng: np.random.Generator, data_bytes: int) -> tuple[bytes, int]:
     """A DRAM image of random data with the program after the data window, at a 16-byte multiple."""
-    base = data_bytes + 16 * int(rng.integers(0, 8))
-    blob = isa.encode_program(prog)
-    if base + len(blob) > cfg.dram_bytes:
+    base = data_bytes + INSTR_BYTES * int(rng.integers(0, 8))
+    if base + INSTR_BYTES * len(prog) > cfg.dram_bytes:
         raise ValueError(f"program of {len(prog)} instructions does not fit DRAM_BYTES={cfg.dram_bytes}")
-    dram = bytearray(rng.integers(0, 256, cfg.dram_bytes, dtype=np.uint8).tobytes())
-    dram[base:base + len(blob)] = blob
-    assert len(blob) == INSTR_BYTES * len(prog)
-    return bytes(dram), base
+    return dram_image(cfg, rng, prog, base), base
 
 
 class ProgramSeq(uvm_sequence):
