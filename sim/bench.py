@@ -3,8 +3,11 @@
 1. MAC utilisation (useful MACs / (N^2 x cycles)) and the cycle breakdown from the hardware counters, for the
    cases of verif/top/bench_programs.py on Verilator (N=8, DRAM latency 100 cycles, 128-bit bus): a 256^3
    GEMM from the scratchpad, the same GEMM from DRAM, a 3x3 pad-1 conv layer 56x56x64 -> 64.
-2. Simulation speed (simulated cycles per wall second) of the top-level smoke test on both simulators (tile
-   monitors on), and of the benchmark programs on Verilator (tile monitors off).
+2. Simulation speed (simulated cycles per wall second), for each bench case (Verilator) and for the smoke mix
+   (TopSmokeTest's programs, both simulators): (a) the cocotb environment scoring every tile, (b) the same with
+   the tile monitors and collectors off, (c) the native baseline -- the same RTL, testbench and programs with
+   no cocotb (sim/native.py) -- and a/c; the native run's counters are checked against the cocotb run's.
+   And the nightly's throughput: top-level programs scored per core-hour (TopNightlyTest on Verilator).
 3. Stimulus generation speed: the golden numpy generator and the pyvsc solver-backed generator.
 
 Writes out/bench/bench.json and bench.md and prints the table."""
@@ -18,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from sim import native
+from sim.blocks import get as get_block
 from sim.run import run_block
 from sim.runner import SIMULATORS
 from sim.summary import run_summary
@@ -48,27 +53,45 @@ def main(argv=None) -> int:
     report = {"utilisation": {}, "sim_speed": {}, "generation": generation_speed()}
 
     os.environ["NPU8_BENCH"] = args.cases
-    t0 = time.perf_counter()
-    o = run_block("npu_top_bench", "verilator", args.seed, test_dir=out_dir / "verilator-bench", tests=["TopBenchTest"])
-    if not o.ok:
-        print("bench: the benchmark programs failed their checks:\n  " + "\n  ".join(o.failures)
-              + f"\n  log: {o.test_dir}/sim.log")
-        return 1
-    bench = json.loads((o.test_dir / "bench.json").read_text())
-    print(f"benchmark simulation: {time.perf_counter() - t0:.0f} s")
-    for case, b in bench.items():
-        c, n2 = b["counters"], b["n"] ** 2
-        report["utilisation"][case] = {
-            "macs": b["macs"], "cycles": c["cycles"], "utilisation": b["macs"] / (n2 * c["cycles"]),
-            "target": TARGETS.get(case), "breakdown": {k: c[k] / c["cycles"] for k in (
-                "mac_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_dep", "stall_full",
-                "stall_other")},
-            "dma_bytes": c["rd_bytes"] + c["wr_bytes"], "instructions": b["instructions"]}
-        report["sim_speed"][f"verilator bench {case} (monitors off)"] = b["cycles_per_s"]
+    speed = report["sim_speed"] = {}
+    bench_params = get_block("npu_top_bench").defaults
+    for monitors in ("1", "0"):
+        os.environ["NPU8_TILE_MONITORS"] = monitors
+        rec = out_dir / "programs-bench"            # recorded in the (b) run, so that (a) is the environment alone
+        os.environ["NPU8_RECORD"] = str(rec) if monitors == "0" else ""
+        t0 = time.perf_counter()
+        o = run_block("npu_top_bench", "verilator", args.seed, test_dir=out_dir / f"verilator-bench-monitors{monitors}",
+                      tests=["TopBenchTest"])
+        if not o.ok:
+            print("bench: the benchmark programs failed their checks:\n  " + "\n  ".join(o.failures)
+                  + f"\n  log: {o.test_dir}/sim.log")
+            return 1
+        bench = json.loads((o.test_dir / "bench.json").read_text())
+        print(f"benchmark simulation (tile monitors {'on' if monitors == '1' else 'off'}): "
+              f"{time.perf_counter() - t0:.0f} s")
+        for case, b in bench.items():
+            row = speed.setdefault(f"{case} (verilator)", {})
+            row["a" if monitors == "1" else "b"] = b["cycles_per_s"]
+            if monitors == "0":
+                row["c"], row["native_check"] = _native(rec / case, bench_params, "verilator")
+                _utilisation(report, case, b)
+    os.environ["NPU8_TILE_MONITORS"] = "1"
 
     for sim in () if args.no_sim_speed else SIMULATORS:
-        o = run_block("npu_top", sim, args.seed, test_dir=out_dir / f"{sim}-smoke", tests=["TopSmokeTest"])
-        report["sim_speed"][f"{sim} TopSmokeTest (monitors on)"] = run_summary(o.test_dir)["cycles_per_s"]
+        row = speed.setdefault(f"smoke mix ({sim})", {})
+        for monitors in ("1", "0"):
+            os.environ["NPU8_TILE_MONITORS"] = monitors
+            rec = out_dir / f"programs-smoke-{sim}"
+            os.environ["NPU8_RECORD"] = str(rec) if monitors == "0" else ""
+            o = run_block("npu_top", sim, args.seed, test_dir=out_dir / f"{sim}-smoke-monitors{monitors}",
+                          tests=["TopSmokeTest"])
+            row["a" if monitors == "1" else "b"] = run_summary(o.test_dir)["cycles_per_s"]
+        row["c"], row["native_check"] = _native(rec, get_block("npu_top").defaults, sim)
+    os.environ["NPU8_TILE_MONITORS"], os.environ["NPU8_RECORD"] = "1", ""
+    for row in speed.values():
+        row["a/c"] = row["a"] / row["c"] if row.get("c") else None
+    if not args.no_sim_speed:
+        report["nightly"] = _nightly_throughput(out_dir, args.seed)
 
     lines = ["# npu8 benchmark", "", "## MAC utilisation (N=8, DRAM latency 100 cycles, 128-bit bus)", "",
              "| case | MACs | cycles | utilisation | target | MAC-active | weight | DMA rd | DMA wr | dep | full | other |",
@@ -77,8 +100,17 @@ def main(argv=None) -> int:
         br = u["breakdown"]
         lines.append(f"| {case} | {u['macs']:,} | {u['cycles']:,} | {100 * u['utilisation']:.1f} % | "
                      f"{100 * (u['target'] or 0):.0f} % | " + " | ".join(f"{100 * br[k]:.1f} %" for k in br) + " |")
-    lines += ["", "## Simulation speed (simulated cycles per second)", ""]
-    lines += [f"- {k}: {v:,.0f}" for k, v in report["sim_speed"].items()]
+    lines += ["", "## Simulation speed (simulated cycles per second)", "",
+              "(a) cocotb, every tile scored; (b) cocotb, tile monitors off; (c) native (no cocotb, same RTL and "
+              "programs)", "", "| run | a | b | c | a/c | native counters |", "|---|---|---|---|---|---|"]
+    for k, v in report["sim_speed"].items():
+        lines.append(f"| {k} | {v['a']:,.0f} | {v['b']:,.0f} | {v['c']:,.0f} | {100 * (v['a/c'] or 0):.0f} % | "
+                     f"{v['native_check']} |")
+    if "nightly" in report:
+        n = report["nightly"]
+        lines += ["", f"Nightly throughput (TopNightlyTest, Verilator, {n['repeat']} repeats): {n['programs']} "
+                      f"programs in {n['wall_s']:.1f} s = {n['per_core_hour']:,.0f} top-level programs scored per "
+                      f"core-hour"]
     lines += ["", "## Stimulus generation (instructions per second)", ""]
     lines += [f"- {k}: {v:,.0f}" for k, v in report["generation"].items()]
     text = "\n".join(lines) + "\n"
@@ -87,6 +119,48 @@ def main(argv=None) -> int:
     print(text)
     print(f"bench: written {out_dir / 'bench.md'} and bench.json")
     return 0
+
+
+def _utilisation(report: dict, case: str, b: dict):
+    c, n2 = b["counters"], b["n"] ** 2
+    report["utilisation"][case] = {
+        "macs": b["macs"], "cycles": c["cycles"], "utilisation": b["macs"] / (n2 * c["cycles"]),
+        "target": TARGETS.get(case), "breakdown": {k: c[k] / c["cycles"] for k in (
+            "mac_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_dep", "stall_full",
+            "stall_other")},
+        "dma_bytes": c["rd_bytes"] + c["wr_bytes"], "instructions": b["instructions"]}
+
+
+def _native(rec: Path, params: dict, sim: str) -> tuple[float, str]:
+    """The native baseline's cycles/s on the programs a cocotb run recorded, and how its endings compare
+    (counters equal on programs without random backpressure: the DRAM model's stall LFSR runs from reset, so
+    its phase at START depends on the host's CSR timing)."""
+    r = native.run(sim, rec / "manifest.txt", params)
+    cocotb_endings = (rec / "results.txt").read_text().splitlines()
+    manifest = (rec / "manifest.txt").read_text().splitlines()
+    same = comparable = 0
+    for line, want, prog in zip(r.programs, cocotb_endings, manifest):
+        got = line.split(": ", 1)[1]
+        got = "reset" if got.startswith("reset") else "hung" if got.startswith("hung") else \
+            got.split(" axi_violation")[0]
+        if all(v == "0" for v in prog.split()[4:9]):
+            comparable += 1
+            same += got == want
+    if len(r.programs) != len(cocotb_endings):
+        return r.cycles_per_s, f"{len(r.programs)} programs ended natively, {len(cocotb_endings)} under cocotb"
+    return r.cycles_per_s, f"{same}/{comparable} identical" + (
+        f" ({len(manifest) - comparable} with backpressure not compared)" if comparable < len(manifest) else "")
+
+
+def _nightly_throughput(out_dir: Path, seed: int, repeat: int = 3) -> dict:
+    os.environ["NPU8_REPEAT"] = str(repeat)
+    try:
+        o = run_block("npu_top", "verilator", seed, test_dir=out_dir / "verilator-nightly", tests=["TopNightlyTest"])
+    finally:
+        os.environ.pop("NPU8_REPEAT", None)
+    s = run_summary(o.test_dir)
+    programs = json.loads((o.test_dir / "programs_run.json").read_text())["programs"]
+    return {"repeat": repeat, "programs": programs, "wall_s": s["wall"], "per_core_hour": programs * 3600 / s["wall"]}
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from . import blocks
+from . import blocks, native
 from .runner import SIMULATORS, describe_config, lint_command
 from .tools import verilator_env
 
@@ -83,7 +83,17 @@ def lint_configs(jobs: int = 2) -> int:
                 print(f"lint (build configuration, block {block}): "
                       f"{describe_config(sim, b.toplevel, params, dict.fromkeys(defines, 1))}")
                 print("\n".join(f"  {f}" for f in findings if not f.startswith("%Error: Exiting due to")))
-    print(f"lint: {len(configs)} build configuration(s), {bad} with warnings or errors")
+    for sim in SIMULATORS:                 # the native baseline's testbench (sim/native.py), at the bench's sizes
+        b = blocks.get("npu_top_bench")
+        cmd = lint_command(sim, native.TOP, b.sources(), b.defaults)
+        out = subprocess.run(cmd, capture_output=True, text=True, env=verilator_env())
+        findings = [ln for ln in (out.stderr + out.stdout).splitlines()
+                    if ln.startswith(("%Warning", "%Error")) or (sim == "icarus" and ln.strip())]
+        if findings or out.returncode:
+            bad += 1
+            print(f"lint (native baseline): {describe_config(sim, native.TOP, b.defaults)}")
+            print("\n".join(f"  {f}" for f in findings))
+    print(f"lint: {len(configs)} build configuration(s) and the native baseline, {bad} with warnings or errors")
     return bad
 
 

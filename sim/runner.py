@@ -151,7 +151,8 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
     if sim == "verilator":
         # No -O flags here: they would also apply to the __Slow files (OPT_SLOW is -O0), whose symbol-table
         # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16.
-        build_args = ["-Wno-fatal"] + (["--trace-fst", "--trace-structs"] if waves else []) + \
+        # --timing: testbenches make their clock with a delay (verif/common/hdl/tb_clock_reset.vh)
+        build_args = ["-Wno-fatal", "--timing", "-CFLAGS", "-std=c++20"] + (["--trace-fst", "--trace-structs"] if waves else []) + \
             (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
     config = describe_config(sim, toplevel, parameters, defines, waves)
     log, new_log = bdir / "build.log", bdir / "build.log.new"

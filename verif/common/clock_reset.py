@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import cocotb
 from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles, RisingEdge, Timer
 from cocotb.utils import get_sim_time
 
 from sim.clock import CLOCK_NS
@@ -29,4 +29,18 @@ async def reset(clk, rst_n, cycles: int = 4):
     rst_n.value = 0
     await ClockCycles(clk, cycles)
     rst_n.value = 1
+    await RisingEdge(clk)
+
+
+async def clock_cycles(clk, n: int):
+    """`n` rising edges of a clock the HDL makes, with Python asleep in between: a timer to the falling edge
+    before the n-th, then that edge (the same as ClockCycles, without waking on every edge)."""
+    if n <= 0:
+        return
+    period = CLOCK_NS * 1000
+    now = get_sim_time("ps")
+    last = (now - period // 2) // period                 # the last rising edge at or before now
+    target = (last + n) * period + period // 2           # the n-th rising edge after it
+    if target - period // 2 > now:
+        await Timer(target - period // 2 - now, unit="ps")
     await RisingEdge(clk)

@@ -6,7 +6,8 @@ monitors' rows and beats to `acc_export` and `dram_export`.
 When a program starts, the golden simulator runs it (the predictor) and its trace gives, in program order,
 each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
 element). The acc monitor's rows are matched to the MATMUL tiles and the dram monitor's bytes to the
-STORE tiles as they arrive, so a wrong result is reported at the first bad tile: the instruction index, the
+STORE tiles as their batches arrive (the testbench's collectors hand them over on a strobe and at the end of
+each program; numpy compares a batch at once), so a wrong result is reported at the first bad tile: the instruction index, the
 tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
 and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
 and every expected tile must have arrived (and nothing else). A run that ended with no interrupt within its
@@ -21,7 +22,6 @@ view there, with a marker ("first bad tile") on that edge.
 from __future__ import annotations
 
 import json
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +36,7 @@ from verif.common.counters import cycle_invariant_error
 from verif.common.scoreboard_base import ScoreboardBase
 
 from .top_config import TopEnvConfig
-from .top_items import AccRowWrite, DramWrite, ProgramResult, ProgramStart
+from .top_items import AccRows, DramWrites, ProgramResult, ProgramStart
 
 FIRST_BAD_TILE = "first_bad_tile.json"
 _cleared = False                            # the stale file of an earlier run in this directory is gone
@@ -80,6 +80,48 @@ def store_bytes(e: TraceEntry) -> tuple[np.ndarray, np.ndarray, int]:
     return addrs, data, esize
 
 
+def _acc_rows(e: TraceEntry) -> tuple[np.ndarray, np.ndarray]:
+    """(accumulator rows, their values (m, N)) a MATMUL tile writes, in order."""
+    m = e.data.shape[0]
+    return e.where["acc_row"] + np.arange(m), e.data.astype(np.int64)
+
+
+class _Expected:
+    """One kind of tile of a program, flattened in program order into the stream the hardware produces (rows
+    for MATMUL, bytes for STORE): `keys` (row or address) and `values` per element, `pos` elements seen so far,
+    and the tile each element belongs to."""
+
+    def __init__(self, tiles: list[TraceEntry], flatten):
+        self.tiles = tiles
+        parts = [flatten(e)[:2] for e in tiles]
+        sizes = np.array([len(k) for k, _ in parts], np.int64)
+        self.ends = np.cumsum(sizes)
+        self.size = int(self.ends[-1]) if tiles else 0
+        self.keys = np.concatenate([k for k, _ in parts]) if tiles else np.zeros(0, np.int64)
+        self.values = np.concatenate([v for _, v in parts]) if tiles else np.zeros(0, np.int64)
+        self.pos = 0
+        self.done = 0                                # tiles whose every element has been seen
+        self.bad = False                             # a bad element was seen: nothing after it is compared
+
+    def tile_of(self, k: int) -> tuple[TraceEntry, int]:
+        """The tile element k belongs to, and k's place in it."""
+        t = int(np.searchsorted(self.ends, k, side="right"))
+        return self.tiles[t], k - int(self.ends[t - 1] if t else 0)
+
+    def advance(self, n: int) -> int:
+        """n more elements seen (and matched): how many tiles that completes."""
+        self.pos += n
+        done = int(np.searchsorted(self.ends, self.pos, side="right"))
+        new, self.done = done - self.done, done
+        return new
+
+    def missing(self) -> list[TraceEntry]:
+        return self.tiles[self.done:]
+
+    def partial(self) -> int:
+        return self.pos - int(self.ends[self.done - 1] if self.done else 0)
+
+
 class TileScoreboard(ScoreboardBase):
     def build_phase(self):
         super().build_phase()
@@ -90,6 +132,7 @@ class TileScoreboard(ScoreboardBase):
         self.dram_export = _Forward("dram_export", self, self.write_dram)
         self.end_export = _Forward("end_export", self, self.finish)
         self.tiles = {"MATMUL": 0, "STORE": 0}
+        self.acc = self.dram = None                     # the program's expected tiles (_Expected)
         self.item: ProgramStart | None = None
         self.golden: RunResult | None = None
         self.tiles_expected = self.cfg.tile_monitors    # without tile monitors only the final checks run
@@ -109,14 +152,12 @@ class TileScoreboard(ScoreboardBase):
     def start(self, p: Prediction):
         self.item = p.program
         self.golden = p.golden
-        self.matmuls = deque(e for e in self.golden.trace if e.op == Op.MATMUL)
-        self.stores = deque(e for e in self.golden.trace if e.op == Op.STORE)
-        self.rows: list[AccRowWrite] = []
-        self.addrs: list[int] = []
-        self.bytes: list[int] = []
-        self.cycles: list[int] = []
         self.extra_ok = self.golden.err_code == ErrorCode.BUS    # imprecise: later instructions may run
         self.broken = False
+        self.first_bad: tuple[int, str] | None = None           # (cycle, report) of the earliest bad tile yet
+        if self.tiles_expected:
+            self.acc = _Expected([e for e in self.golden.trace if e.op == Op.MATMUL], _acc_rows)
+            self.dram = _Expected([e for e in self.golden.trace if e.op == Op.STORE], store_bytes)
 
     def _where(self) -> str:
         return f"{self.item}"
@@ -152,69 +193,80 @@ class TileScoreboard(ScoreboardBase):
         path.write_text("\n".join(lines) + "\n")
         self.logger.error(f"program listing: {path}")
 
-    # -- tiles arrive --------------------------------------------------------------------------------------
-    def write_acc(self, w: AccRowWrite):
-        if self.item is None or self.broken:
-            return
-        if not self.matmuls:
-            if not self.extra_ok:
-                self._fail(f"accumulator row {w.row} written at cycle {w.cycle} with no MATMUL tile outstanding",
-                           w.cycle)
-            return
-        self.rows.append(w)
-        e = self.matmuls[0]
-        if len(self.rows) < e.data.shape[0]:
-            return
-        self.matmuls.popleft()
-        rows, self.rows = self.rows, []
-        for k, got in enumerate(rows):
-            want_row = e.where["acc_row"] + k
-            if got.row != want_row or got.values is None:
-                what = "was not written" if got.values is None else f"went to row {got.row}"
-                self._fail(f"{e.describe()}: result row {k} (ACC row {want_row}) {what} (cycle {got.cycle})",
-                           got.cycle)
-                return
-            bad = np.nonzero(got.values != e.data[k].astype(np.int64))[0]
-            if bad.size:
-                lane = int(bad[0])
-                self._fail(f"{e.describe()}: first difference at row {k} (ACC row {want_row}) lane {lane}: "
-                           f"expected {int(e.data[k, lane])}, got {int(got.values[lane])} (cycle {got.cycle})",
-                           got.cycle)
-                return
-        self.tiles["MATMUL"] += 1
-        self.compared += 1
+    # -- tiles arrive, in batches --------------------------------------------------------------------------
+    def _bad_tile(self, text: str, at_cycle: int):
+        """A bad element: the report is the earliest one by cycle over both streams (a wrong STORE makes the
+        MATMUL after it wrong too, and the acc batch may be read first), decided when the program ends."""
+        if self.first_bad is None or at_cycle < self.first_bad[0]:
+            self.first_bad = (at_cycle, text)
 
-    def write_dram(self, w: DramWrite):
-        if self.item is None or self.broken:
+    def write_acc(self, w: AccRows):
+        """Each row against the next expected MATMUL row, in order; the first bad one is a candidate report."""
+        if self.item is None or self.broken or self.acc.bad:
             return
-        self.addrs += w.addrs
-        self.bytes += list(w.data)
-        self.cycles += [w.cycle] * len(w.addrs)
-        while self.stores and not self.broken:
-            e = self.stores[0]
-            addrs, data, esize = store_bytes(e)
-            if len(self.addrs) < len(addrs):
-                return
-            self.stores.popleft()
-            got_a, got_b = np.array(self.addrs[:len(addrs)]), np.array(self.bytes[:len(addrs)])
-            cyc = self.cycles[:len(addrs)]
-            del self.addrs[:len(addrs)], self.bytes[:len(addrs)], self.cycles[:len(addrs)]
-            bad = np.nonzero((got_a != addrs) | (got_b != data))[0]
+        x = self.acc
+        pos, take = x.pos, min(len(w), x.size - x.pos)
+        if take:
+            want_rows, want_vals = x.keys[pos:pos + take], x.values[pos:pos + take]
+            bad_row = (w.rows[:take] != want_rows) | ~w.written[:take] | ~w.known[:take]
+            bad_lane = (w.values[:take] != want_vals) & ~bad_row[:, None]
+            bad = np.nonzero(bad_row | bad_lane.any(1))[0]
             if bad.size:
                 i = int(bad[0])
-                y, x, ln = e.data.shape
-                el = i // esize
-                yi, xi, li = el // (x * ln), el // ln % x, el % ln
-                self._fail(f"{e.describe()}: first difference at element [y={yi}, x={xi}, lane={li}] "
-                           f"(value {int(e.data[yi, xi, li])}), byte {i % esize}: expected {int(data[i]):#04x} at "
-                           f"{int(addrs[i]):#x}, got {int(got_b[i]):#04x} at {int(got_a[i]):#x} (cycle {cyc[i]})",
-                           cyc[i])
+                e, k = x.tile_of(pos + i)
+                cyc = int(w.cycles[i])
+                if bad_row[i]:
+                    what = ("was not written" if not w.written[i] else "was written with X/Z bits"
+                            if not w.known[i] else f"went to row {int(w.rows[i])}")
+                    self._bad_tile(f"{e.describe()}: result row {k} (ACC row {int(want_rows[i])}) {what} "
+                                   f"(cycle {cyc})", cyc)
+                else:
+                    lane = int(np.nonzero(bad_lane[i])[0][0])
+                    self._bad_tile(f"{e.describe()}: first difference at row {k} (ACC row {int(want_rows[i])}) "
+                                   f"lane {lane}: expected {int(want_vals[i, lane])}, got {int(w.values[i, lane])} "
+                                   f"(cycle {cyc})", cyc)
+                x.bad = True
                 return
-            self.tiles["STORE"] += 1
-            self.compared += 1
-        if self.addrs and not self.stores and not self.extra_ok:
-            self._fail(f"DRAM write of {len(self.addrs)} byte(s) at {self.addrs[0]:#x} (cycle {self.cycles[0]}) "
-                       f"with no STORE tile outstanding", self.cycles[0])
+            self._completed("MATMUL", x.advance(take))
+        if take < len(w) and not self.extra_ok:
+            cyc = int(w.cycles[take])
+            self._bad_tile(f"accumulator row {int(w.rows[take])} written at cycle {cyc} with no MATMUL tile "
+                           f"outstanding", cyc)
+            x.bad = True
+
+    def write_dram(self, w: DramWrites):
+        """Each byte against the next expected STORE byte (address and value), in order."""
+        if self.item is None or self.broken or self.dram.bad:
+            return
+        x = self.dram
+        pos, take = x.pos, min(len(w), x.size - x.pos)
+        if take:
+            want_a, want_b = x.keys[pos:pos + take], x.values[pos:pos + take]
+            bad = np.nonzero((w.addrs[:take] != want_a) | (w.data[:take] != want_b))[0]
+            if bad.size:
+                i = int(bad[0])
+                e, j = x.tile_of(pos + i)
+                esize = e.data.dtype.itemsize
+                y, xs, ln = e.data.shape
+                el = j // esize
+                yi, xi, li = el // (xs * ln), el // ln % xs, el % ln
+                cyc = int(w.cycles[i])
+                self._bad_tile(f"{e.describe()}: first difference at element [y={yi}, x={xi}, lane={li}] "
+                               f"(value {int(e.data[yi, xi, li])}), byte {j % esize}: expected {int(want_b[i]):#04x} "
+                               f"at {int(want_a[i]):#x}, got {int(w.data[i]):#04x} at {int(w.addrs[i]):#x} "
+                               f"(cycle {cyc})", cyc)
+                x.bad = True
+                return
+            self._completed("STORE", x.advance(take))
+        if take < len(w) and not self.extra_ok:
+            cyc = int(w.cycles[take])
+            self._bad_tile(f"DRAM write of {len(w) - take} byte(s) at {int(w.addrs[take]):#x} (cycle {cyc}) "
+                           f"with no STORE tile outstanding", cyc)
+            x.bad = True
+
+    def _completed(self, kind: str, tiles: int):
+        self.tiles[kind] += tiles
+        self.compared += tiles
 
     # -- the program ended ---------------------------------------------------------------------------------
     def finish(self, r: ProgramResult):
@@ -224,6 +276,8 @@ class TileScoreboard(ScoreboardBase):
                           f"but the predictor never saw it start")
             self.item = None
             return
+        if self.first_bad is not None:
+            self._fail(self.first_bad[1], self.first_bad[0])
         if r.violation is not None:
             self.mismatch(f"{item}: AXI4 protocol checker: rule {r.violation} violated on the DRAM bus")
         if r.handshake is not None:
@@ -246,20 +300,17 @@ class TileScoreboard(ScoreboardBase):
         if (r.code, r.index) != want:
             self._fail(f"ended with code {r.code} at {r.index}, golden {g.message()}")
         elif not self.extra_ok:
-            missing = [e.describe() for e in list(self.matmuls) + list(self.stores)] if self.tiles_expected else []
+            missing = [e.describe() for e in self.acc.missing() + self.dram.missing()] if self.tiles_expected else []
             if missing:
                 self._fail(f"{len(missing)} tile(s) never produced, first {missing[0]}")
-            elif self.rows or self.addrs:
-                self._fail(f"{len(self.rows)} accumulator row(s) and {len(self.addrs)} DRAM byte(s) left over "
-                           f"after the last tile")
             elif r.dram != bytes(g.dram):
                 a = next(i for i in range(len(r.dram)) if r.dram[i] != g.dram[i])
                 self._fail(f"final DRAM byte {a:#x} expected {int(g.dram[a]):#04x}, got {r.dram[a]:#04x}")
             else:
                 self._counters(r, g)
-        elif self.tiles_expected and (self.matmuls or self.stores):
+        elif self.tiles_expected:
             # a bus error: everything before the faulting instruction must have completed
-            early = [e for e in list(self.matmuls) + list(self.stores) if e.index < g.err_index]
+            early = [e for e in self.acc.missing() + self.dram.missing() if e.index < g.err_index]
             if early:
                 self._fail(f"bus error at {g.err_index}, but {early[0].describe()} never produced")
         if (bad := cycle_invariant_error(r.counters)):
@@ -283,5 +334,7 @@ class TileScoreboard(ScoreboardBase):
     def backlog(self) -> str:
         if self.item is None:
             return "no program"
-        return (f"{len(self.matmuls)} MATMUL and {len(self.stores)} STORE tile(s) outstanding, "
-                f"{len(self.rows)} row(s) and {len(self.addrs)} byte(s) buffered")
+        if not self.tiles_expected:
+            return "tile monitors off"
+        return (f"{len(self.acc.missing())} MATMUL and {len(self.dram.missing())} STORE tile(s) outstanding, "
+                f"{self.acc.partial()} row(s) and {self.dram.partial()} byte(s) of the next tile seen")

@@ -1,5 +1,9 @@
-"""The top-level testbench's hands on the DUT (cocotb only, no pyuvm): clock and reset, the CSR bus
-(cocotbext-axi's AxiLiteMaster) and the DRAM model's host side (files in and out on a pulse, knobs as ports).
+"""The top-level testbench's hands on the DUT (cocotb only, no pyuvm): reset (asked of the testbench, which
+makes the clock and the reset itself), the CSR bus (cocotbext-axi's AxiLiteMaster), the DRAM model's host side
+(files in and out on a pulse, knobs as ports) and the tile collectors' files.
+
+Python never wakes on a clock edge of its own accord: it waits for the interrupt, a collector's strobe, or a
+number of cycles with a timer, and it runs a few cycles at a time only while it talks on the CSR bus.
 
 It drives what the driver asks (`load`, `start`, `wait_irq`, `collect`, `reset_mid_program`, `hung`) and
 reports what happened in queues the monitors read, each filled by its own sampling coroutine, started when a
@@ -7,8 +11,13 @@ monitor asks for the queue:
 - `programs()`: what ran, in order: a ProgramStart for each START the DUT accepts on the CSR bus (sampled on
   its AW and W channels, with the image and knobs `load` put into the DRAM model), then the ProgramResult of
   its ending (what `collect` read, the idle state after `reset_mid_program`, or `hung`'s pending state);
-- `acc_writes()`: each array result row going into the accumulator (AccRowWrite);
-- `dram_writes()`: each W beat of the DRAM bus, as the bytes it writes at their addresses (DramWrite).
+- `acc_writes()`: the array result rows going into the accumulator (AccRows batches), recorded by the
+  testbench's acc_row_collector;
+- `dram_writes()`: the W beats of the DRAM bus, as the bytes they write at their addresses (DramWrites
+  batches), recorded by its axi_write_collector.
+The collectors write files (collector_files.py reads them); a batch is read when a collector strobes (every
+4096 records) and at each program's end, before its ending is reported, so the scoreboard has every tile of a
+program before it judges the program.
 Signals inside the testbench are read by probe name (hdl/tb_npu_top.probes.yaml), never by a path written here.
 """
 from __future__ import annotations
@@ -18,22 +27,28 @@ from pathlib import Path
 import cocotb
 import numpy as np
 from cocotb.queue import Queue
-from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge, SimTimeoutError, Timer, with_timeout
+from cocotb.triggers import RisingEdge, SimTimeoutError, Timer, ValueChange, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
 from verif.common import context, probes
-from verif.common.bits import unpack_signed
-from verif.common.clock_reset import CLOCK_NS, cycle, reset, start_clock
+from verif.common.clock_reset import CLOCK_NS, clock_cycles, cycle
 from verif.common.counters import COUNTER_BASE, COUNTERS
 from verif.common.handshake import describe
 from verif.common.triggers import until_high
 
-from .top_items import AccRowWrite, DramKnobs, DramWrite, ProgramResult, ProgramStart, ProgramTag
+from .collector_files import AccRowReader, DramWriteReader
+from .top_items import DramKnobs, ProgramResult, ProgramStart, ProgramTag
 
 CTRL, STATUS, ERR_CODE, ERR_INDEX, INST_BASE, INST_COUNT, IRQ_STATUS = 0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18
 START = 1
 DRAM_WORD = 16
-BEAT_BYTES = 16
+ACC_ROWS_FILE, DRAM_WRITES_FILE = "acc_rows.txt", "dram_writes.txt"     # the collectors' FILE parameters
+
+
+def dram_hex(image: bytes) -> str:
+    """An image as the DRAM model's $readmemh reads it: one 16-byte word a line, little-endian."""
+    words = np.frombuffer(image + bytes(-len(image) % DRAM_WORD), np.uint8).reshape(-1, DRAM_WORD)[:, ::-1]
+    return "\n".join(words.tobytes().hex(" ", DRAM_WORD).split(" ")) + "\n"
 
 
 class TopBfm:
@@ -42,20 +57,23 @@ class TopBfm:
                           ("sp_load_port", "mem"), ("sp_compute_port", "mem"), ("acc_read_port", "mem"),
                           ("array_weights", "stream"), ("array_activations", "stream"))
 
-    def __init__(self, dut, n: int | None = None):
+    def __init__(self, dut, n: int | None = None, collect: bool = True):
         self.dut = dut
         self.n = n or context.param("N")
         # every probe of the testbench (hdl/tb_npu_top.probes.yaml) is looked up first: a missing one fails here
         self.probes = probes.of(dut)
-        self.clock = start_clock(dut.clk)
-        dut.rst_n.value = 0
+        self.reset_req = 0
+        dut.reset_req.value = 0
+        # the tile collectors record only when a monitor reads them (a benchmark turns them off)
+        self.collecting = collect
+        dut.collect_en.value = int(collect)
+        dut.collect_flush.value = self.flush_req = 0
+        self.readers = (AccRowReader(ACC_ROWS_FILE, self.n), DramWriteReader(DRAM_WRITES_FILE))
         for k in ("dram_load", "dram_dump", "dram_latency", "stall_ar", "stall_r", "stall_aw", "stall_w",
                   "stall_b", "err_lo", "err_hi"):
             getattr(dut, k).value = 0
         dut.dram_seed.value = 1
-        self.csr = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst_n, reset_active_level=False)
-        self.csr.write_if.log.setLevel("WARNING")
-        self.csr.read_if.log.setLevel("WARNING")
+        self.csr: AxiLiteMaster | None = None     # made at the first reset (rst_n is X before the HDL's first step)
         self.tasks: list = []
         self.queues: dict[str, Queue] = {}
         # what `load` put into the DRAM model, for the START that follows
@@ -63,14 +81,28 @@ class TopBfm:
         self.csr_written: dict[int, int] = {}
         self.current: ProgramStart | None = None
 
-    async def reset(self, cycles: int = 4):
-        await reset(self.dut.clk, self.dut.rst_n, cycles)
+    async def reset(self, discard: bool = True):
+        """The testbench's reset (tb_clock_reset.vh): asked by toggling reset_req, held for its RESET_CYCLES
+        edges; returns at the first edge out of reset, as a reset driven from here did. `discard`: what the
+        collectors recorded before it (an earlier test's or program's) is dropped."""
+        clk, rst_n = self.probes["clk"], self.probes["rst_n"]
+        self.reset_req ^= 1
+        self.dut.reset_req.value = self.reset_req
+        await RisingEdge(clk)                      # the edge that takes the request: rst_n falls
+        if self.csr is None:
+            await Timer(1, unit="step")
+            self.csr = AxiLiteMaster(AxiLiteBus.from_prefix(self.dut, "s_axil"), clk, rst_n, reset_active_level=False)
+            self.csr.write_if.log.setLevel("WARNING")
+            self.csr.read_if.log.setLevel("WARNING")
+        await RisingEdge(rst_n)
+        await RisingEdge(clk)
+        if self.collecting and discard:
+            await self.drain(keep=False)
 
     def stop(self):
-        """The clock and every sampling coroutine: the next test in the same simulation starts clean."""
+        """Every sampling coroutine: the next test in the same simulation starts clean (the clock is the HDL's)."""
         for t in self.tasks:
             t.cancel()
-        self.clock.cancel()
 
     # -- the queues the monitors read ----------------------------------------------------------------------
     def _queue(self, name: str, *samplers) -> Queue:
@@ -83,15 +115,19 @@ class TopBfm:
         return self._queue("programs", self._sample_csr_writes)
 
     def acc_writes(self) -> Queue:
-        return self._queue("acc", self._sample_acc)
+        return self._queue("acc", lambda q: self._drain_on_strobe(q, "acc", "acc_strobe"))
 
     def dram_writes(self) -> Queue:
-        return self._queue("dram", self._sample_dram_writes)
+        return self._queue("dram", lambda q: self._drain_on_strobe(q, "dram", "dram_strobe"))
 
     async def _ended(self, result: ProgramResult):
-        """Record how the program ended, then let this time step's monitors publish it (a step, not a clock
-        edge), so that the scoreboard has judged the program before the driver reports it done and the sequence
-        decides whether to send the next one."""
+        """Record how the program ended: first every tile the collectors recorded up to now (flushed and read),
+        published in a step of their own, then the ending, published in the next step, so that the scoreboard
+        has judged the program before the driver reports it done and the sequence decides whether to send the
+        next one."""
+        if self.collecting:
+            await self.drain()
+            await Timer(1, unit="step")
         result.program = self.current
         self.current = None
         if "programs" in self.queues:
@@ -108,19 +144,15 @@ class TopBfm:
         d.stall_w.value, d.stall_b.value = knobs.stall_w, knobs.stall_b
         lo, hi = bus_errors[0] if bus_errors else (0, 0)
         d.err_lo.value, d.err_hi.value = lo, hi
-        words = (len(image) + DRAM_WORD - 1) // DRAM_WORD
-        padded = image + bytes(words * DRAM_WORD - len(image))
-        Path("dram_in.hex").write_text("".join(
-            f"{int.from_bytes(padded[i:i + DRAM_WORD], 'little'):032x}\n" for i in range(0, len(padded), DRAM_WORD)))
+        Path("dram_in.hex").write_text(dram_hex(image))
         await self._pulse(self.dut.dram_load)
         self.loaded = (tag, image, knobs, tuple(bus_errors))
 
     async def dump_dram(self, nbytes: int) -> bytes:
         await self._pulse(self.dut.dram_dump)
         # $writememh may add "// 0x…" address comments (Icarus does); only the data lines count
-        words = [w for ln in Path("dram_out.hex").read_text().splitlines()
-                 for w in ln.split("//")[0].split()]
-        return b"".join(int(w, 16).to_bytes(DRAM_WORD, "little") for w in words)[:nbytes]
+        words = "".join(w for ln in Path("dram_out.hex").read_text().splitlines() for w in ln.split("//")[0].split())
+        return np.frombuffer(bytes.fromhex(words), np.uint8).reshape(-1, DRAM_WORD)[:, ::-1].tobytes()[:nbytes]
 
     async def _pulse(self, sig):
         await RisingEdge(self.dut.clk)
@@ -158,7 +190,7 @@ class TopBfm:
     async def reset_mid_program(self, after: int) -> ProgramResult:
         """Reset `after` cycles after START, then the CSRs read back (they must be idle)."""
         await self.cycles(after)
-        await self.reset()
+        await self.reset(discard=False)            # the rows it wrote before the reset are still scored
         idle = {"status": await self.csr.read_dword(STATUS), "irq_status": await self.csr.read_dword(IRQ_STATUS),
                 "irq": int(self.dut.irq.value)}
         r = ProgramResult(None, -1, -1, {}, b"", self._start_cycle(), cycle(), reset=True, extra=idle,
@@ -186,7 +218,7 @@ class TopBfm:
             if p["checker.hs_violation"].value == 1 else None
 
     async def cycles(self, n: int):
-        await ClockCycles(self.dut.clk, n)
+        await clock_cycles(self.probes["clk"], n)
 
     # -- what a hung run was waiting for -------------------------------------------------------------------
     def pending(self) -> str:
@@ -223,63 +255,26 @@ class TopBfm:
                 then()
             await RisingEdge(clk)
 
-    async def _sample_acc(self, q: Queue):
-        """The MAC array's result rows on their way into the accumulator, each with the value the accumulator
-        stores for it (after an accumulate), in the order they land. Wakes only while the row valid is high."""
-        p, n = self.probes, self.n
-        clk, rst_n = p["clk"], p["rst_n"]
-        valid, row = p["acc.in_valid"], p["acc.in_row"]
-        s1_valid, s1_new = p["acc.wb_valid"], p["acc.wb_data"]
+    # -- the tile collectors -------------------------------------------------------------------------------
+    async def drain(self, keep: bool = True):
+        """Flush the collectors' files (at the next rising edge) and read what is new into the queues (or
+        drop it: `keep` False)."""
+        self.flush_req ^= 1
+        self.dut.collect_flush.value = self.flush_req
+        await RisingEdge(self.probes["clk"])
+        await Timer(1, unit="step")                 # after the edge's processes: the flush has run
+        self._read_collectors(keep)
+
+    def _read_collectors(self, keep: bool = True):
+        for name, reader in zip(("acc", "dram"), self.readers):
+            batch = reader.read()
+            if keep and batch is not None and name in self.queues:
+                self.queues[name].put_nowait(batch)
+
+    async def _drain_on_strobe(self, q: Queue, name: str, strobe: str):
+        """A collector's strobe: a batch of its records is flushed to its file."""
+        strobe, reader = getattr(self.dut, strobe), self.readers[("acc", "dram").index(name)]
         while True:
-            await until_high(valid)
-            pending = int(row.value)
-            while pending is not None:
-                # the array's row was accepted at this edge; the accumulator's stage 1 writes it now
-                await RisingEdge(clk)
-                await ReadOnly()
-                if rst_n.value != 1:                     # reset cut the row short: it is nobody's result
-                    break
-                vals = unpack_signed(int(s1_new.value), n, 32) if s1_valid.value == 1 else None
-                q.put_nowait(AccRowWrite(pending, None if vals is None else np.array(vals, np.int64), cycle()))
-                pending = int(row.value) if valid.value == 1 else None
-            await RisingEdge(clk)
-
-    async def _sample_dram_writes(self, q: Queue):
-        """The AXI4 write channel: each W beat paired with its burst's address (W may lead AW), as the bytes it
-        writes (strobed lanes only), in bus order. Nothing counts during reset; what was in flight is void."""
-        p = self.probes
-        clk, rst_n = p["clk"], p["rst_n"]
-        wvalid, wready, wdata, wstrb, wlast = (p[f"axi.w{k}"] for k in ("valid", "ready", "data", "strb", "last"))
-        bursts: list[int] = []                 # AW addresses not yet matched by their last W beat
-        state = {"beat": 0, "epoch": 0}        # the epoch is bumped by reset
-
-        async def on_reset():
-            while True:
-                await FallingEdge(rst_n)
-                bursts.clear()
-                state["beat"] = 0
-                state["epoch"] += 1
-
-        self.tasks.append(cocotb.start_soon(on_reset()))
-        self.tasks.append(cocotb.start_soon(self._handshakes(p["axi.awvalid"], p["axi.awready"], p["axi.awaddr"],
-                                                             bursts, lambda: None)))
-        while True:
-            await until_high(wvalid)
-            if wready.value == 1 and rst_n.value == 1:
-                data, strb, last = int(wdata.value), int(wstrb.value), wlast.value == 1
-                epoch = state["epoch"]
-                while not bursts and epoch == state["epoch"]:      # W may lead AW: wait for the address
-                    await RisingEdge(clk)
-                    await ReadOnly()
-                if epoch != state["epoch"]:
-                    await RisingEdge(clk)
-                    continue
-                base = bursts[0] + BEAT_BYTES * state["beat"]
-                lanes = [i for i in range(BEAT_BYTES) if strb >> i & 1]
-                q.put_nowait(DramWrite([base + i for i in lanes], bytes(data >> (8 * i) & 0xFF for i in lanes),
-                                       cycle()))
-                state["beat"] += 1
-                if last:
-                    bursts.pop(0)
-                    state["beat"] = 0
-            await RisingEdge(clk)
+            await ValueChange(strobe)
+            if (batch := reader.read()) is not None:
+                q.put_nowait(batch)

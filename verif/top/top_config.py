@@ -15,13 +15,15 @@ from verif.common.env_config import EnvConfig
 
 if TYPE_CHECKING:
     from .top_bfm import TopBfm
+    from .top_driver import ProgramRecord
 
 
 @dataclass(kw_only=True)
 class TopEnvConfig(EnvConfig):
     machine: MachineConfig      # the machine the simulation was built as (N, SP_ROWS, ACC_ROWS, DRAM_BYTES)
     bfm: TopBfm                 # the testbench's signal level: the driver drives it, the monitors read its queues
-    tile_monitors: bool = True  # the per-row tile monitors (a benchmark turns them off; final checks stay)
+    tile_monitors: bool = True  # the tile monitors and collectors (a benchmark turns them off; final checks stay)
+    record: ProgramRecord | None = None   # every program driven, for the native baseline (NPU8_RECORD=<dir>)
     # set by the tile scoreboard at its first mismatch: the sequences and the test stop issuing programs, so
     # that a failing test's report is its first bad tile (or its hang)
     stop: Event = field(default_factory=Event)

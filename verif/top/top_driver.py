@@ -11,10 +11,14 @@ count it from its instructions (top_items.program_work), not the predictor's run
 which subscriber ran first, or at all."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pyuvm import uvm_driver
 
 from verif.common.components import DriverAgent
+from verif.common.counters import COUNTERS
 
+from .top_bfm import dram_hex
 from .top_config import TopEnvConfig
 from .top_items import ProgramItem
 from .top_monitors import ProgramMonitor
@@ -25,6 +29,45 @@ def cycle_budget(item: ProgramItem) -> int:
     w = item.work()
     moved = w.dram_read_bytes + w.dram_write_bytes + 16 * item.inst_count
     return 20_000 + moved * (2 * item.knobs.latency + 60) + 4 * w.macs // item.cfg.n
+
+
+class ProgramRecord:
+    """The programs a run drove, for the native baseline (sim/native.py, tb_npu_top_native.v): each image as
+    the DRAM model reads it and a manifest line with how it was run. NPU8_RECORD=<dir> turns it on."""
+
+    def __init__(self, where: Path):
+        self.dir = Path(where)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.manifest = self.dir / "manifest.txt"
+        self.manifest.write_text("")
+        self.count = 0
+
+    def add(self, item: ProgramItem, budget: int):
+        name = f"prog{self.count:05d}.hex"
+        (self.dir / name).write_text(dram_hex(item.dram))
+        k = item.knobs
+        lo, hi = item.bus_errors[0] if item.bus_errors else (0, 0)
+        fields = [name, item.inst_base, item.inst_count, k.latency, k.stall_ar, k.stall_r, k.stall_aw, k.stall_w,
+                  k.stall_b, k.seed or 1, lo, hi, -1 if item.reset_after is None else item.reset_after, budget]
+        with self.manifest.open("a") as f:
+            f.write(" ".join(map(str, fields)) + "\n")
+        self.count += 1
+
+    def write_results(self, runs: list) -> Path:
+        """How each recorded program ended in this run, one line each as the native testbench prints it
+        (`code <c> index <i> counters <11 values>`, `reset`, `hung`), for the bench to compare."""
+        path = self.dir / "results.txt"
+        path.write_text("".join(f"{ending(r)}\n" for r in runs))
+        return path
+
+
+def ending(r) -> str:
+    """A ProgramResult in the native testbench's words (tb_npu_top_native.v)."""
+    if r.reset:
+        return "reset"
+    if r.hung is not None:
+        return "hung"
+    return f"code {r.code} index {r.index} counters " + " ".join(str(r.counters[k]) for k in COUNTERS)
 
 
 class ProgramDriver(uvm_driver):
@@ -39,12 +82,14 @@ class ProgramDriver(uvm_driver):
 
     async def run_item(self, item: ProgramItem):
         bfm = self.bfm
+        budget = cycle_budget(item)
+        if (record := TopEnvConfig.get(self).record) is not None:
+            record.add(item, budget)
         await bfm.load(item.tag(), item.dram, item.knobs, item.bus_errors)
         await bfm.start(item.inst_base, item.inst_count)
         if item.reset_after is not None:
             await bfm.reset_mid_program(item.reset_after)
             return
-        budget = cycle_budget(item)
         if await bfm.wait_irq(budget):
             await bfm.collect(item.cfg.dram_bytes)
         else:

@@ -3,7 +3,8 @@
 - `ProgramItem` (the sequence item): a program in a DRAM image, with the DRAM model's settings for it.
 - What the BFM observed, in the order it happened, for the monitors: `ProgramStart` (the START the DUT took on
   the CSR bus, with the image and knobs the BFM had loaded), `ProgramResult` (how the run ended: status,
-  counters, final DRAM, or a reset, or no interrupt within the budget), `AccRowWrite` and `DramWrite` (tiles).
+  counters, final DRAM, or a reset, or no interrupt within the budget), `AccRows` and `DramWrites` (tiles, in
+  batches as the testbench's collectors hand them over).
 - `program_work`: what a program asks of the machine, from its instructions alone (the cycle budget's input).
 """
 from __future__ import annotations
@@ -166,16 +167,27 @@ class ProgramResult:
 
 
 @dataclass
-class AccRowWrite:
-    """An array result row going into the accumulator, with the value the accumulator stores for it."""
-    row: int
-    values: np.ndarray | None     # None: the accumulator did not write the row the cycle after it was offered
-    cycle: int
+class AccRows:
+    """A batch of array result rows going into the accumulator, in the order they landed, each with the value
+    the accumulator stored for it (after an accumulate) and the cycle it did. `written[k]` False: the
+    accumulator did not write row k the cycle after it was offered; `known[k]` False: its value had X/Z bits."""
+    rows: np.ndarray        # (k,) accumulator row
+    written: np.ndarray     # (k,) bool
+    known: np.ndarray       # (k,) bool
+    values: np.ndarray      # (k, N) int64
+    cycles: np.ndarray      # (k,) int64
+
+    def __len__(self):
+        return len(self.rows)
 
 
 @dataclass
-class DramWrite:
-    """One W beat of the DRAM bus: the bytes it writes (strobed lanes) at their addresses."""
-    addrs: list[int]
-    data: bytes
-    cycle: int
+class DramWrites:
+    """A batch of the DRAM bus's W beats, in bus order, as the bytes they write (strobed lanes only) at their
+    addresses, each byte with the cycle of its beat."""
+    addrs: np.ndarray       # (k,) int64
+    data: np.ndarray        # (k,) uint8
+    cycles: np.ndarray      # (k,) int64
+
+    def __len__(self):
+        return len(self.addrs)

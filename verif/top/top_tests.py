@@ -7,6 +7,7 @@ first bad tile. Programs cut by reset are checked for a clean idle state, and th
 like any other."""
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 
@@ -21,6 +22,7 @@ from verif.common.base_test import BaseTest
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
                       LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq)
 from .top_bfm import TopBfm
+from .top_driver import ProgramRecord
 from .top_env import TopEnv, TopEnvConfig
 
 
@@ -46,8 +48,11 @@ class TopBaseTest(BaseTest):
         super().build_phase()
         p = context.params()
         machine = MachineConfig(n=p["N"], sp_rows=p["SP_ROWS"], acc_rows=p["ACC_ROWS"], dram_bytes=p["DRAM_BYTES"])
-        self.cfg = TopEnvConfig(rng=self.rng, params=p, machine=machine, bfm=TopBfm(cocotb.top, machine.n),
-                                tile_monitors=self.tile_monitors)
+        # NPU8_TILE_MONITORS=0: monitors and collectors off (make bench's "monitors off" figure)
+        monitors = self.tile_monitors and os.environ.get("NPU8_TILE_MONITORS", "1") != "0"
+        record = ProgramRecord(os.environ["NPU8_RECORD"]) if os.environ.get("NPU8_RECORD") else None
+        self.cfg = TopEnvConfig(rng=self.rng, params=p, machine=machine, bfm=TopBfm(cocotb.top, machine.n, monitors),
+                                tile_monitors=monitors, record=record)
         self.cfg.publish()
         self.env = TopEnv("env", self)
 
@@ -71,6 +76,11 @@ class TopBaseTest(BaseTest):
         await self.cfg.bfm.cycles(2)
         ran = dict(Counter(r.program.stream for r in self.env.runs.items if r.program is not None))
         self.logger.info(f"programs run: {ran}; tiles compared: {self.env.scoreboard.tiles}")
+        # for make bench (programs scored per core-hour) and the native baseline's comparison
+        (context.out_dir() / "programs_run.json").write_text(json.dumps(
+            {"programs": sum(ran.values()), "by_stream": ran, "tiles": self.env.scoreboard.tiles}))
+        if self.cfg.record is not None:
+            self.cfg.record.write_results(self.env.runs.items)
         if SolverStreamSeq.rate and "solver" in ran:
             rate = sorted(SolverStreamSeq.rate)[len(SolverStreamSeq.rate) // 2]
             self.logger.info(f"solver stream generation: {rate:.0f} instructions/s (median)")

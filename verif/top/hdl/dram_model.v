@@ -19,7 +19,7 @@ module dram_model #(
     input  wire            clk,
     input  wire            rst_n,
     // host side
-    input  wire            load,           // $readmemh("dram_in.hex")
+    input  wire            load,           // $readmemh(load_file), dram_in.hex
     input  wire            dump,           // $writememh("dram_out.hex")
     input  wire [15:0]     latency_in,
     input  wire [31:0]     lfsr_seed,
@@ -48,8 +48,10 @@ module dram_model #(
     localparam integer AW    = $clog2(WORDS);
 
     reg [DW-1:0] mem [0:WORDS-1];
+    // the file `load` reads: dram_in.hex unless a testbench without Python names another (tb_npu_top_native)
+    reg [8*256-1:0] load_file = "dram_in.hex";
     always @(posedge clk) begin
-        if (load) $readmemh("dram_in.hex", mem);
+        if (load) $readmemh(load_file, mem);
         if (dump) $writememh("dram_out.hex", mem);
     end
 

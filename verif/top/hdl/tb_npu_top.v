@@ -1,7 +1,9 @@
 // Testbench top for npu_top: the accelerator, its DRAM (dram_model: latency, backpressure, error window, files
 // in and out) and the AXI4 protocol checker on the bus between them, so that every top-level test also checks
-// the AXI rules (verif/interconnect/hdl/axi4_checker.v). Only the CSR bus and the DRAM model's knobs are ports:
-// the memory traffic runs without Python.
+// the AXI rules (verif/interconnect/hdl/axi4_checker.v). The clock and reset are made here (tb_clock_reset.vh)
+// and the tiles are recorded here (acc_row_collector, axi_write_collector), so Python runs on events only: a
+// CSR access, the interrupt, a collector's strobe. Only the CSR bus, the DRAM model's knobs, the reset request
+// and the collectors' controls are ports: the memory traffic runs without Python.
 `timescale 1ns / 1ps
 module tb_npu_top #(
     parameter integer N          = 8,
@@ -9,10 +11,10 @@ module tb_npu_top #(
     parameter integer ACC_ROWS   = 1024,
     parameter [33:0]  DRAM_BYTES = 34'h100000,
     parameter integer NB         = 4,
-    parameter integer DRAM_LATENCY = 100
+    parameter integer DRAM_LATENCY = 100,
+    parameter integer CLOCK_NS   = 10
 ) (
-    input  wire          clk,
-    input  wire          rst_n,
+    input  wire          reset_req,      // toggled: reset for RESET_CYCLES edges (tb_clock_reset.vh)
     output wire          irq,
     // AXI4-Lite CSR slave
     input  wire [11:0]   s_axil_awaddr,  input  wire s_axil_awvalid, output wire s_axil_awready,
@@ -33,8 +35,14 @@ module tb_npu_top #(
     output wire [3:0]   violation_code,
     // the internal-interface checkers (verif/common/hdl), in the order TopBfm.HANDSHAKE_CHECKERS names them
     output wire         hs_violation,
-    output wire [7:0]   hs_code
+    output wire [7:0]   hs_code,
+    // the tile collectors: record at all, flush now (toggled), and their strobes (a batch is ready)
+    input  wire         collect_en,
+    input  wire         collect_flush,
+    output wire         acc_strobe,
+    output wire         dram_strobe
 );
+`include "tb_clock_reset.vh"
     // AXI4 between the accelerator and the DRAM model
     wire [1:0]   m_axi_arid;   wire [31:0] m_axi_araddr; wire [7:0] m_axi_arlen; wire [2:0] m_axi_arsize;
     wire [1:0]   m_axi_arburst; wire m_axi_arvalid, m_axi_arready;
@@ -107,6 +115,15 @@ module tb_npu_top #(
         .valid(u_npu.a_valid), .ready(u_npu.a_ready), .payload({u_npu.a_swap, u_npu.a_tag, u_npu.a_data}),
         .violation(hs_v[7]), .violation_code(hs_c[31:28]));
 `include "handshake_report.vh"
+    // ---- the tile collectors: what the acc and dram monitors publish ----
+    acc_row_collector #(.N(N), .ROW_W(16)) u_acc_rows (.clk(clk), .rst_n(rst_n), .en(collect_en),
+        .cycle(tb_cycle), .in_valid(u_npu.c_acc_valid), .in_row(u_npu.c_acc_row),
+        .wb_valid(u_npu.u_acc.a_wb_valid), .wb_data(u_npu.u_acc.a_wb_data), .flush_req(collect_flush),
+        .strobe(acc_strobe));
+    axi_write_collector #(.DW(128)) u_dram_writes (.clk(clk), .rst_n(rst_n), .en(collect_en), .cycle(tb_cycle),
+        .awaddr(m_axi_awaddr), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
+        .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
+        .flush_req(collect_flush), .strobe(dram_strobe));
 `ifdef NPU8_FAULT_COMPUTE_HANG
     // Injected fault (verif/faults.yaml): the compute unit never reports its MATMUL done, so the program hangs.
     initial force u_npu.u_compute.cq_done = 1'b0;

@@ -1,0 +1,125 @@
+"""The native baseline: the programs a cocotb run drove (its NPU8_RECORD manifest), run again on the same RTL
+and testbench with no cocotb and no Python (verif/top/hdl/tb_npu_top_native.v), on Verilator (`--binary`) or
+Icarus (plain vvp). `make bench` divides the cocotb environment's speed by this one's.
+
+    python -m sim.native --sim verilator --manifest out/bench/.../programs/manifest.txt [-P N=8 ...]
+
+Builds are cached under build/native-<sim>-<digest>/ (a file lock guards them). `run()` returns the simulated
+cycles, the wall time and each program's printed ending, so that the caller can check that the native run did
+what the cocotb run did (the same counters)."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from . import blocks
+from .hdl_params import hdl_parameters
+from .runner import INCLUDE_DIRS, ROOT, SIMULATORS, TIMESCALE, _headers_digest
+from .tools import verilator_env
+
+TOP = "tb_npu_top_native"
+# Verilator's options for speed (measured in make bench; docs/verification.md "Simulation speed")
+VERILATOR_FAST = ["-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert"]
+
+
+@dataclass
+class NativeRun:
+    sim: str
+    programs: list[str]        # each program's ending line, as the testbench printed it
+    cycles: int                # simulated cycles from START to each program's end, summed
+    total_cycles: int          # every cycle simulated (set-up and CSR traffic included)
+    wall: float                # the simulator process, start to exit
+    build_s: float
+
+    @property
+    def cycles_per_s(self) -> float:
+        return self.total_cycles / self.wall if self.wall else 0.0
+
+
+def _sources() -> list[Path]:
+    return [s.resolve() for s in blocks.get("npu_top_bench").sources()]
+
+
+def build(sim: str, params: dict) -> tuple[Path, float]:
+    """The native simulator for these parameters (cached): its command prefix's executable, and build seconds."""
+    if sim not in SIMULATORS:
+        raise ValueError(f"unknown simulator {sim!r}: choose one of {', '.join(SIMULATORS)}")
+    sources = _sources()
+    key = json.dumps({"sim": sim, "params": params, "sources": [str(s) for s in sources],
+                      "mtimes": [s.stat().st_mtime_ns for s in sources], "headers": _headers_digest(),
+                      "fast": VERILATOR_FAST}, sort_keys=True)
+    bdir = ROOT / "build" / f"native-{sim}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+    exe = bdir / ("native.vvp" if sim == "icarus" else f"V{TOP}")
+    hp = hdl_parameters(TOP, sources, params)
+    inc = [f"-I{d}" for d in INCLUDE_DIRS]
+    with FileLock(str(bdir) + ".lock"):
+        if exe.exists():
+            return exe, 0.0
+        bdir.mkdir(parents=True, exist_ok=True)
+        if sim == "icarus":
+            cmds = [["iverilog", "-g2012", "-o", str(exe), "-s", TOP, *inc,
+                     *[f"-P{TOP}.{k}={v}" for k, v in hp.items()], *map(str, sources)]]
+            env = None
+        else:
+            cmds = [["verilator", "--binary", "--timing", *VERILATOR_FAST, "-Wno-fatal", "-CFLAGS", "-std=c++20",
+                     "--timescale", "/".join(TIMESCALE), "--top-module", TOP, "-Mdir", str(bdir), *inc,
+                     *[f"-G{k}={v}" for k, v in hp.items()], *map(str, sources)]]
+            env = verilator_env()
+        t0 = time.time()
+        with (bdir / "build.log").open("w") as log:
+            for c in cmds:
+                log.write("# " + " ".join(c) + "\n")
+                log.flush()
+                if subprocess.run(c, stdout=log, stderr=subprocess.STDOUT, env=env).returncode:
+                    raise RuntimeError(f"native {sim} build failed; log {bdir / 'build.log'}")
+        return exe, time.time() - t0
+
+
+_TOTAL = re.compile(r"native: (\d+) programs, (\d+) cycles from START to the end of each, (\d+) cycles simulated")
+
+
+def run(sim: str, manifest: Path, params: dict, timeout: float = 3600) -> NativeRun:
+    exe, build_s = build(sim, params)
+    manifest = Path(manifest).resolve()
+    cmd = (["vvp", "-n", str(exe)] if sim == "icarus" else [str(exe)]) + [f"+manifest={manifest}"]
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, cwd=manifest.parent, capture_output=True, text=True, timeout=timeout)
+    wall = time.perf_counter() - t0
+    m = _TOTAL.search(out.stdout)
+    if out.returncode or not m:
+        raise RuntimeError(f"native {sim} run of {manifest} failed (exit {out.returncode}):\n"
+                           f"{out.stdout[-2000:]}{out.stderr[-2000:]}")
+    programs = [ln for ln in out.stdout.splitlines() if ln.startswith("program ")]
+    return NativeRun(sim, programs, int(m.group(2)), int(m.group(3)), wall, build_s)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sim", default="verilator", choices=SIMULATORS)
+    ap.add_argument("--manifest", required=True)
+    ap.add_argument("-P", dest="params", action="append", default=[], metavar="NAME=VALUE")
+    args = ap.parse_args(argv)
+    params = dict(blocks.get("npu_top_bench").defaults)
+    for p in args.params:
+        name, _, value = p.partition("=")
+        if not value.isdigit():
+            ap.error(f"-P {p}: expected NAME=<decimal integer>")
+        params[name] = int(value)
+    r = run(args.sim, Path(args.manifest), params)
+    print("\n".join(r.programs))
+    print(f"{r.sim}: {len(r.programs)} programs, {r.total_cycles:,} cycles in {r.wall:.2f} s = "
+          f"{r.cycles_per_s / 1000:.1f} k cycles/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
