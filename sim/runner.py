@@ -23,12 +23,19 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from . import probes
 from .hdl_params import hdl_parameters
 from .tools import verilator_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SIMULATORS = ("icarus", "verilator")
 TIMESCALE = ("1ns", "1ps")
+# Verilator's own optimisations (not the C++ compiler's; make bench measures them, docs/verification.md)
+VERILATOR_SPEED = ["-O3", "--x-assign", "fast", "--x-initial", "fast"]
+# Testbenches whose environment reads internal signals only by probe (their probe file): Verilator makes just
+# those signals public (a generated .vlt) instead of cocotb's --public-flat-rw, which keeps every signal of the
+# model writable and costs the top-level testbench about 5x (make bench measures it).
+PROBES_ONLY_PUBLIC = ("tb_npu_top",)
 
 
 def code_coverage(sim: str) -> bool:
@@ -152,8 +159,10 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
         # No -O flags here: they would also apply to the __Slow files (OPT_SLOW is -O0), whose symbol-table
         # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16.
         # --timing: testbenches make their clock with a delay (verif/common/hdl/tb_clock_reset.vh)
-        build_args = ["-Wno-fatal", "--timing", "-CFLAGS", "-std=c++20"] + (["--trace-fst", "--trace-structs"] if waves else []) + \
+        build_args = ["-Wno-fatal", "--timing", "-CFLAGS", "-std=c++20", *VERILATOR_SPEED] + (["--trace-fst", "--trace-structs"] if waves else []) + \
             (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
+    if sim == "verilator" and toplevel in PROBES_ONLY_PUBLIC:
+        build_args += ["--no-public-flat-rw", str(public_probes_vlt(toplevel, sources, bdir))]
     config = describe_config(sim, toplevel, parameters, defines, waves)
     log, new_log = bdir / "build.log", bdir / "build.log.new"
     capture = _ThisThread()
@@ -192,6 +201,20 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
         raise BuildFailed(info, f"{config}: build failed after {seconds:.1f} s ({error}); log {log}"
                           + "".join(f"\n  {e}" for e in errors)) from error
     return info
+
+
+def public_probes_vlt(toplevel: str, sources: list[Path], bdir: Path) -> Path:
+    """A Verilator control file making public (readable and writable through VPI) the testbench module's own
+    signals (its ports: what the BFM drives) and every signal its probe file names, by its name in any module;
+    nothing else of the design."""
+    pf = probes.for_toplevel(toplevel, sorted({s.parent for s in sources}))
+    if pf is None:
+        raise FileNotFoundError(f"{toplevel}: no probe file, so no list of the signals cocotb may reach")
+    names = sorted({path.split(".")[-1].split("[")[0] for path in pf.probes.values()})
+    vlt = bdir / "public_probes.vlt"
+    vlt.write_text("`verilator_config\n" + f'public_flat_rw -module "{toplevel}" -var "*"\n'
+                   + "".join(f'public_flat_rw -module "*" -var "{n}"\n' for n in names))
+    return vlt
 
 
 def lint_command(sim: str, toplevel: str, sources: list[Path], parameters: dict,

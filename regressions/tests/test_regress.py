@@ -39,12 +39,12 @@ def test_bad_list_stops_the_runner_with_exit_2(tmp_path, capsys):
 def test_dry_run_lists_every_planned_run(capsys):
     assert regress.main(["--suite", "nightly", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "npu_top.TopNightlyTest" in out and "repeat=60" in out and "planned runs" in out
+    assert "npu_top.TopNightlyTest" in out and "repeat=460" in out and "planned runs" in out
     runs = regress.load_suite(regress.TESTLIST, "nightly")
     from verif.top.top_tests import TopNightlyTest
     per_repeat = sum(n * (2 if cls.stream == "reset" else 1) for cls, n in TopNightlyTest.sequences)
     programs = per_repeat * sum(r["repeat"] for r in runs if r["cls"] == "TopNightlyTest")
-    assert programs >= 10_000, programs
+    assert programs >= 120_000, programs          # issue 12: ten times the 12 k of before
 
 
 def test_planted_hang_and_crash_become_failed_rows(tmp_path):

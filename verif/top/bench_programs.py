@@ -16,9 +16,9 @@ from .top_items import DramKnobs, ProgramItem
 CASES = ("gemm_sp", "gemm_dram", "conv")
 
 
-def _item(name, cfg, dram, base, count, origin) -> ProgramItem:
+def _item(name, cfg, dram, base, count, origin, continues=False) -> ProgramItem:
     return ProgramItem(name, cfg, dram, base, count, "gemm" if "gemm" in name else "conv", DramKnobs(),
-                       origin=origin)
+                       origin=origin, continues=continues)
 
 
 def gemm_from_sp(cfg: MachineConfig, rng, size: int = 256) -> list[tuple[ProgramItem, bool]]:
@@ -46,7 +46,7 @@ def gemm_from_sp(cfg: MachineConfig, rng, size: int = 256) -> list[tuple[Program
     b2 = img.put(np.frombuffer(isa.encode_program(mm), np.uint8))
     dram = bytes(img.data)
     return [(_item("gemm_sp.load", cfg, dram, b1, len(load), "operands into SP"), False),
-            (_item("gemm_sp", cfg, dram, b2, len(mm), f"{size}^3 MATMULs from SP"), True)]
+            (_item("gemm_sp", cfg, dram, b2, len(mm), f"{size}^3 MATMULs from SP", continues=True), True)]
 
 
 def gemm_from_dram(cfg: MachineConfig, rng, size: int = 256):

@@ -48,7 +48,8 @@ class ProgramRecord:
         k = item.knobs
         lo, hi = item.bus_errors[0] if item.bus_errors else (0, 0)
         fields = [name, item.inst_base, item.inst_count, k.latency, k.stall_ar, k.stall_r, k.stall_aw, k.stall_w,
-                  k.stall_b, k.seed or 1, lo, hi, -1 if item.reset_after is None else item.reset_after, budget]
+                  k.stall_b, k.seed or 1, lo, hi, -1 if item.reset_after is None else item.reset_after,
+                  min(budget, 2**31 - 1)]          # the native testbench reads a 32-bit integer
         with self.manifest.open("a") as f:
             f.write(" ".join(map(str, fields)) + "\n")
         self.count += 1

@@ -41,6 +41,7 @@ class ProgramTag:
     name: str
     stream: str
     origin: str = ""
+    continues: bool = False     # runs on the scratchpad and accumulator the previous program left (no reset)
 
     def __str__(self):
         return f"{self.name} [{self.stream}{', ' + self.origin if self.origin else ''}]"
@@ -94,16 +95,17 @@ class ProgramItem(uvm_sequence_item):
 
     def __init__(self, name: str, cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: int,
                  stream: str, knobs: DramKnobs | None = None, bus_errors: tuple = (), reset_after: int | None = None,
-                 origin: str = ""):
+                 origin: str = "", continues: bool = False):
         super().__init__(name)
         # the whole memory: bytes an image leaves out are zero, for the DRAM model as for the golden model
         dram = bytes(dram) + bytes(max(0, cfg.dram_bytes - len(dram)))
         self.cfg, self.dram, self.inst_base, self.inst_count = cfg, dram, inst_base, inst_count
         self.stream, self.knobs, self.bus_errors, self.reset_after = stream, knobs or DramKnobs(), bus_errors, reset_after
         self.origin = origin               # how to rebuild it (generator and seed), for the failure report
+        self.continues = continues         # its operands are in SP/ACC from the program before it
 
     def tag(self) -> ProgramTag:
-        return ProgramTag(self.get_name(), self.stream, self.origin)
+        return ProgramTag(self.get_name(), self.stream, self.origin, self.continues)
 
     def instructions(self) -> list[Instr]:
         return instructions_at(self.dram, self.inst_base, self.inst_count)
