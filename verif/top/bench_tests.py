@@ -26,10 +26,10 @@ class TopBenchTest(TopBaseTest):
     timeout_us = 1_000_000_000
 
     async def body(self):
-        await self.cfg.bfm.reset()
         sb, out = self.env.scoreboard, {}
         record = os.environ.get("NPU8_RECORD")
         for case in [c for c in os.environ.get("NPU8_BENCH", ",".join(CASES)).split(",") if c]:
+            await self.cfg.bfm.reset()      # each case from reset, as the native baseline runs it (sim/native.py)
             programs = build(case, self.cfg.machine, self.cfg.rng)
             if record:                                   # one manifest per case for the native baseline
                 self.cfg.record = ProgramRecord(Path(record) / case)
