@@ -31,6 +31,10 @@ class _Tail:
         self.path = Path(path)
         self.offset = 0
 
+    def rewound(self):
+        """The file was emptied (the collector's rewind): read from its start again."""
+        self.offset = 0
+
     def read(self) -> bytes:
         if not self.path.exists():
             return b""
@@ -65,6 +69,19 @@ class AccRowReader:
         if len(data) % w:
             raise ValueError(f"{self.tail.path}: a record is not {w} characters long (N={n}?)")
         lines = np.frombuffer(data, np.uint8).reshape(-1, w)
+        try:                                       # the usual case, at C speed: every digit is 0-9a-f
+            cycles = _fromhex(lines[:, :16], ">u8")
+            rows = _fromhex(lines[:, 17:25], ">u4")
+            written = lines[:, 26] == ord("1")
+            vals = _fromhex(lines[:, 28:28 + 8 * n], ">u4").astype(np.uint32).reshape(-1, n)
+            known = np.ones(len(lines), bool)
+        except ValueError:                         # X/Z somewhere: digit by digit
+            cycles, rows, written, vals, known = self._by_digit(lines)
+        return AccRows(rows=rows.astype(np.int64), written=written, known=known,
+                       values=vals.view(np.int32)[:, ::-1].astype(np.int64), cycles=cycles.astype(np.int64))
+
+    def _by_digit(self, lines: np.ndarray):
+        n = self.n
         nib = _NIBBLE[lines]
         head_known = (nib[:, :16] != 255).all(1) & (nib[:, 17:25] != 255).all(1) & (nib[:, 26] != 255)
         if not head_known.all():
@@ -76,9 +93,12 @@ class AccRowReader:
         words = np.zeros(vals.shape[:2], np.uint32)
         for j in range(8):
             words = (words << np.uint32(4)) | vals[:, :, j]
-        values = words.view(np.int32)[:, ::-1].astype(np.int64)
-        return AccRows(rows=_hex_columns(nib[:, 17:25]).astype(np.int64), written=nib[:, 26] == 1, known=known,
-                       values=values, cycles=_hex_columns(nib[:, :16]).astype(np.int64))
+        return (_hex_columns(nib[:, :16]), _hex_columns(nib[:, 17:25]), nib[:, 26] == 1, words, known)
+
+
+def _fromhex(cols: np.ndarray, dtype: str) -> np.ndarray:
+    """(k, d) ASCII hex digits -> the big-endian words they spell, flattened (raises ValueError on x/z)."""
+    return np.frombuffer(bytes.fromhex(np.ascontiguousarray(cols).tobytes().decode("ascii")), dtype)
 
 
 class DramWriteReader:

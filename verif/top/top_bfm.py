@@ -68,6 +68,7 @@ class TopBfm:
         self.collecting = collect
         dut.collect_en.value = int(collect)
         dut.collect_flush.value = self.flush_req = 0
+        dut.collect_rewind.value = self.rewind_req = 0
         self.readers = (AccRowReader(ACC_ROWS_FILE, self.n), DramWriteReader(DRAM_WRITES_FILE))
         for k in ("dram_load", "dram_dump", "dram_latency", "stall_ar", "stall_r", "stall_aw", "stall_w",
                   "stall_b", "err_lo", "err_hi"):
@@ -144,6 +145,13 @@ class TopBfm:
         d.stall_w.value, d.stall_b.value = knobs.stall_w, knobs.stall_b
         lo, hi = bus_errors[0] if bus_errors else (0, 0)
         d.err_lo.value, d.err_hi.value = lo, hi
+        if self.collecting:                        # everything before was read: the files start over
+            self.rewind_req ^= 1
+            d.collect_rewind.value = self.rewind_req
+            await RisingEdge(self.probes["clk"])
+            await Timer(1, unit="step")
+            for reader in self.readers:
+                reader.tail.rewound()
         Path("dram_in.hex").write_text(dram_hex(image))
         await self._pulse(self.dut.dram_load)
         self.loaded = (tag, image, knobs, tuple(bus_errors))

@@ -24,6 +24,7 @@ module axi_write_collector #(
     input  wire            wvalid,
     input  wire            wready,
     input  wire            flush_req,
+    input  wire            rewind_req,
     output wire            strobe
 );
 `include "collector_file.vh"

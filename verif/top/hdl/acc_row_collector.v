@@ -20,6 +20,7 @@ module acc_row_collector #(
     input  wire             wb_valid,     // the accumulator's stage 1 writes, the cycle after ...
     input  wire [32*N-1:0]  wb_data,      // ... this value
     input  wire             flush_req,
+    input  wire             rewind_req,
     output wire             strobe
 );
 `include "collector_file.vh"

@@ -36,9 +36,10 @@ module tb_npu_top #(
     // the internal-interface checkers (verif/common/hdl), in the order TopBfm.HANDSHAKE_CHECKERS names them
     output wire         hs_violation,
     output wire [7:0]   hs_code,
-    // the tile collectors: record at all, flush now (toggled), and their strobes (a batch is ready)
+    // the tile collectors: record at all, flush now and empty the files (both toggled), their strobes
     input  wire         collect_en,
     input  wire         collect_flush,
+    input  wire         collect_rewind,
     output wire         acc_strobe,
     output wire         dram_strobe
 );
@@ -119,11 +120,12 @@ module tb_npu_top #(
     acc_row_collector #(.N(N), .ROW_W(16)) u_acc_rows (.clk(clk), .rst_n(rst_n), .en(collect_en),
         .cycle(tb_cycle), .in_valid(u_npu.c_acc_valid), .in_row(u_npu.c_acc_row),
         .wb_valid(u_npu.u_acc.a_wb_valid), .wb_data(u_npu.u_acc.a_wb_data), .flush_req(collect_flush),
+        .rewind_req(collect_rewind),
         .strobe(acc_strobe));
     axi_write_collector #(.DW(128)) u_dram_writes (.clk(clk), .rst_n(rst_n), .en(collect_en), .cycle(tb_cycle),
         .awaddr(m_axi_awaddr), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
         .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),
-        .flush_req(collect_flush), .strobe(dram_strobe));
+        .flush_req(collect_flush), .rewind_req(collect_rewind), .strobe(dram_strobe));
 `ifdef NPU8_FAULT_COMPUTE_HANG
     // Injected fault (verif/faults.yaml): the compute unit never reports its MATMUL done, so the program hangs.
     initial force u_npu.u_compute.cq_done = 1'b0;

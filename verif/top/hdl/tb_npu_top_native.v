@@ -46,7 +46,7 @@ module tb_npu_top_native #(
         .err_lo(err_lo), .err_hi(err_hi), .dram_r_bursts(r_bursts), .dram_w_bursts(w_bursts),
         .dram_stalled(stalled), .violation(violation), .violation_code(violation_code),
         .hs_violation(hs_violation), .hs_code(hs_code),
-        .collect_en(1'b0), .collect_flush(1'b0), .acc_strobe(acc_strobe), .dram_strobe(dram_strobe));
+        .collect_en(1'b0), .collect_flush(1'b0), .collect_rewind(1'b0), .acc_strobe(acc_strobe), .dram_strobe(dram_strobe));
 
     wire clk = u_tb.clk;
 
