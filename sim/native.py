@@ -2,7 +2,8 @@
 and testbench with no cocotb and no Python (verif/top/hdl/tb_npu_top_native.v), on Verilator (`--binary`) or
 Icarus (plain vvp). `make bench` divides the cocotb environment's speed by this one's.
 
-    python -m sim.native --sim verilator --manifest out/bench/.../programs/manifest.txt [-P N=8 ...]
+    python -m sim.native --sim verilator --manifest out/bench/programs-bench/gemm_dram/manifest.txt [-P N=8 ...]
+        [--verilator-opts '-O3 --x-assign fast']
 
 Builds are cached under build/native-<sim>-<digest>/ (a file lock guards them). `run()` returns the simulated
 cycles, the wall time and each program's printed ending, so that the caller can check that the native run did
@@ -49,14 +50,16 @@ def _sources() -> list[Path]:
     return [s.resolve() for s in blocks.get("npu_top_bench").sources()]
 
 
-def build(sim: str, params: dict) -> tuple[Path, float]:
-    """The native simulator for these parameters (cached): its command prefix's executable, and build seconds."""
+def build(sim: str, params: dict, fast: list[str] | None = None) -> tuple[Path, float]:
+    """The native simulator for these parameters (cached): its executable, and build seconds. `fast`: the
+    Verilator options for speed (default VERILATOR_FAST; `--verilator-opts` measures others)."""
+    fast = VERILATOR_FAST if fast is None else fast
     if sim not in SIMULATORS:
         raise ValueError(f"unknown simulator {sim!r}: choose one of {', '.join(SIMULATORS)}")
     sources = _sources()
     key = json.dumps({"sim": sim, "params": params, "sources": [str(s) for s in sources],
                       "mtimes": [s.stat().st_mtime_ns for s in sources], "headers": _headers_digest(),
-                      "fast": VERILATOR_FAST}, sort_keys=True)
+                      "fast": fast}, sort_keys=True)
     bdir = ROOT / "build" / f"native-{sim}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
     exe = bdir / ("native.vvp" if sim == "icarus" else f"V{TOP}")
     hp = hdl_parameters(TOP, sources, params)
@@ -70,7 +73,7 @@ def build(sim: str, params: dict) -> tuple[Path, float]:
                      *[f"-P{TOP}.{k}={v}" for k, v in hp.items()], *map(str, sources)]]
             env = None
         else:
-            cmds = [["verilator", "--binary", "--timing", *VERILATOR_FAST, "-Wno-fatal", "-CFLAGS", "-std=c++20",
+            cmds = [["verilator", "--binary", "--timing", *fast, "-Wno-fatal", "-CFLAGS", "-std=c++20",
                      "--timescale", "/".join(TIMESCALE), "--top-module", TOP, "-Mdir", str(bdir), *inc,
                      *[f"-G{k}={v}" for k, v in hp.items()], *map(str, sources)]]
             env = verilator_env()
@@ -87,8 +90,8 @@ def build(sim: str, params: dict) -> tuple[Path, float]:
 _TOTAL = re.compile(r"native: (\d+) programs, (\d+) cycles from START to the end of each, (\d+) cycles simulated")
 
 
-def run(sim: str, manifest: Path, params: dict, timeout: float = 3600) -> NativeRun:
-    exe, build_s = build(sim, params)
+def run(sim: str, manifest: Path, params: dict, timeout: float = 3600, fast: list[str] | None = None) -> NativeRun:
+    exe, build_s = build(sim, params, fast)
     manifest = Path(manifest).resolve()
     cmd = (["vvp", "-n", str(exe)] if sim == "icarus" else [str(exe)]) + [f"+manifest={manifest}"]
     t0 = time.perf_counter()
@@ -107,6 +110,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sim", default="verilator", choices=SIMULATORS)
     ap.add_argument("--manifest", required=True)
     ap.add_argument("-P", dest="params", action="append", default=[], metavar="NAME=VALUE")
+    ap.add_argument("--verilator-opts", help=f"Verilator's speed options instead of {' '.join(VERILATOR_FAST)!r} "
+                                             "(to measure one; '' for none)")
     args = ap.parse_args(argv)
     params = dict(blocks.get("npu_top_bench").defaults)
     for p in args.params:
@@ -114,7 +119,8 @@ def main(argv=None) -> int:
         if not value.isdigit():
             ap.error(f"-P {p}: expected NAME=<decimal integer>")
         params[name] = int(value)
-    r = run(args.sim, Path(args.manifest), params)
+    fast = None if args.verilator_opts is None else args.verilator_opts.split()
+    r = run(args.sim, Path(args.manifest), params, fast=fast)
     print("\n".join(r.programs))
     print(f"{r.sim}: {len(r.programs)} programs, {r.total_cycles:,} cycles in {r.wall:.2f} s = "
           f"{r.cycles_per_s / 1000:.1f} k cycles/s")

@@ -62,6 +62,8 @@ def build_dir_for(sim: str, toplevel: str, parameters: dict, waves: bool, source
                   defines: dict | None = None) -> Path:
     key = json.dumps({"sim": sim, "top": toplevel, "params": parameters, "waves": waves, "defines": defines or {},
                       "sources": sorted(str(s) for s in sources), "headers": _headers_digest(),
+                      **({"options": VERILATOR_SPEED + ["public:probes"] * (toplevel in PROBES_ONLY_PUBLIC)}
+                         if sim == "verilator" else {}),
                       **({"coverage": True} if code_coverage(sim) else {})}, sort_keys=True)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return ROOT / "build" / f"{toplevel}-{sim}-{digest}"
@@ -156,11 +158,14 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
     runner = _runner(sim)
     build_args = []
     if sim == "verilator":
-        # No -O flags here: they would also apply to the __Slow files (OPT_SLOW is -O0), whose symbol-table
-        # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16.
-        # --timing: testbenches make their clock with a delay (verif/common/hdl/tb_clock_reset.vh)
-        build_args = ["-Wno-fatal", "--timing", "-CFLAGS", "-std=c++20", *VERILATOR_SPEED] + (["--trace-fst", "--trace-structs"] if waves else []) + \
+        # No C++ -O flags here: they would also apply to the __Slow files (OPT_SLOW is -O0), whose symbol-table
+        # constructor is huge under --public-flat-rw and takes gcc minutes at -O1 for N=16. (VERILATOR_SPEED's
+        # -O3 is Verilator's own optimisation of the model it writes.)
+        build_args = ["-Wno-fatal", *VERILATOR_SPEED] + (["--trace-fst", "--trace-structs"] if waves else []) + \
             (["--coverage-line", "--coverage-toggle"] if code_coverage(sim) else [])
+    if sim == "verilator" and makes_own_clock(toplevel, sources):
+        # its clock is a delay loop (verif/common/hdl/tb_clock_reset.vh); --timing costs ~2 s a build, so only here
+        build_args += ["--timing", "-CFLAGS", "-std=c++20"]
     if sim == "verilator" and toplevel in PROBES_ONLY_PUBLIC:
         build_args += ["--no-public-flat-rw", str(public_probes_vlt(toplevel, sources, bdir))]
     config = describe_config(sim, toplevel, parameters, defines, waves)
@@ -201,6 +206,11 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
         raise BuildFailed(info, f"{config}: build failed after {seconds:.1f} s ({error}); log {log}"
                           + "".join(f"\n  {e}" for e in errors)) from error
     return info
+
+
+def makes_own_clock(toplevel: str, sources: list[Path]) -> bool:
+    """The testbench includes the HDL clock and reset (tb_clock_reset.vh): its file is named after it."""
+    return any(s.stem == toplevel and "tb_clock_reset.vh" in s.read_text(errors="replace") for s in sources)
 
 
 def public_probes_vlt(toplevel: str, sources: list[Path], bdir: Path) -> Path:
