@@ -1,5 +1,5 @@
 """The native baseline: the programs a cocotb run drove (its NPU8_RECORD manifest), run again on the same RTL
-and testbench with no cocotb and no Python (verif/top/hdl/tb_npu_top_native.v), on Verilator (`--binary`) or
+and testbench with no cocotb and no Python (verif/top/hdl/tb_npu_top_native.v), on Verilator (`--binary --timing`) or
 Icarus (plain vvp). `make bench` divides the cocotb environment's speed by this one's.
 
     python -m sim.native --sim verilator --manifest out/bench/programs-bench/gemm_dram/manifest.txt [-P N=8 ...]
@@ -28,8 +28,9 @@ from .runner import INCLUDE_DIRS, ROOT, SIMULATORS, TIMESCALE, _headers_digest
 from .tools import verilator_env
 
 TOP = "tb_npu_top_native"
-# Verilator's options for speed (measured in make bench; docs/verification.md "Simulation speed")
-VERILATOR_FAST = ["-O3", "--x-assign", "fast", "--x-initial", "fast", "--noassert"]
+# Verilator's options for speed: none measured faster on this design (sim/runner.py VERILATOR_SPEED has the
+# figures; `--verilator-opts` measures others), so the baseline is Verilator's defaults
+VERILATOR_FAST: list[str] = []
 
 
 @dataclass
