@@ -1,6 +1,9 @@
 """npu_top from pytest: the smoke set of every stream kind on both simulators, and the environment's own
 checks shown to bite: a wrong MATMUL tile and a wrong STORE tile (injected RTL faults) are each reported at
-the first bad tile, and a hung unit ends in a failed test naming what was pending, not a stuck run."""
+the first bad tile, and a hung unit ends in a failed test naming what was pending, not a stuck run.
+
+The faults that fail within a few programs run on Icarus (its build takes a second; a Verilator build of each
+faulty configuration takes half a minute); the hang, which runs out a long cycle budget, on Verilator."""
 import re
 
 import pytest
@@ -21,13 +24,13 @@ def test_npu_top_smoke_more_seeds(seed, tmp_path):
 
 
 def test_first_bad_matmul_tile_is_reported(tmp_path):
-    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_COMPUTE_NO_ACCUMULATE", "TopLegalStreamTest",
+    msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_COMPUTE_NO_ACCUMULATE", "TopLegalStreamTest",
                               tmp_path)
     assert "MATMUL tile" in msg and "first difference at row" in msg and "expected" in msg, msg
 
 
 def test_first_bad_store_tile_is_reported(tmp_path):
-    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_STORE_STROBE", "TopLegalStreamTest", tmp_path)
+    msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_STORE_STROBE", "TopLegalStreamTest", tmp_path)
     assert "STORE tile" in msg and "first difference at element" in msg, msg
 
 
@@ -42,6 +45,6 @@ def test_a_hung_program_fails_with_what_was_pending(tmp_path):
 
 def test_a_dropped_legality_check_fails_the_check_stream(tmp_path):
     """The PAD `count == 0` check removed: only the directed program for PAD.count_zero can see it."""
-    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_DECODE_NO_PAD_COUNT", "TopLegalityChecksTest",
+    msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_DECODE_NO_PAD_COUNT", "TopLegalityChecksTest",
                               tmp_path)
     assert "check_program(PAD.count_zero" in msg and "BAD_FIELD" in msg, msg
