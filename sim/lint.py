@@ -52,10 +52,11 @@ def build_configs(testlist: Path = TESTLIST) -> list[tuple[str, str, dict, tuple
     return [(n, s, json.loads(p), d) for n, s, p, d in sorted(configs)]
 
 
-def lint_config(block: str, sim: str, params: dict, defines: tuple = ()) -> list[str]:
-    """The warnings and errors of one build configuration (empty when clean)."""
+def lint_config(block: str, sim: str, params: dict, defines: tuple = (), toplevel: str | None = None) -> list[str]:
+    """The warnings and errors of one build configuration (empty when clean); `toplevel` another top over the
+    block's sources (the native baseline's testbench)."""
     b = blocks.get(block)
-    cmd = lint_command(sim, b.toplevel, b.sources(), params, {d: 1 for d in defines})
+    cmd = lint_command(sim, toplevel or b.toplevel, b.sources(), params, {d: 1 for d in defines})
     out = subprocess.run(cmd, capture_output=True, text=True, env=verilator_env())
     text = out.stderr + out.stdout
     if sim == "verilator":
@@ -85,14 +86,10 @@ def lint_configs(jobs: int = 2) -> int:
                 print("\n".join(f"  {f}" for f in findings if not f.startswith("%Error: Exiting due to")))
     for sim in SIMULATORS:                 # the native baseline's testbench (sim/native.py), at the bench's sizes
         b = blocks.get("npu_top_bench")
-        cmd = lint_command(sim, native.TOP, b.sources(), b.defaults)
-        out = subprocess.run(cmd, capture_output=True, text=True, env=verilator_env())
-        findings = [ln for ln in (out.stderr + out.stdout).splitlines()
-                    if ln.startswith(("%Warning", "%Error")) or (sim == "icarus" and ln.strip())]
-        if findings or out.returncode:
+        if findings := lint_config(b.name, sim, b.defaults, toplevel=native.TOP):
             bad += 1
             print(f"lint (native baseline): {describe_config(sim, native.TOP, b.defaults)}")
-            print("\n".join(f"  {f}" for f in findings))
+            print("\n".join(f"  {f}" for f in findings if not f.startswith("%Error: Exiting due to")))
     print(f"lint: {len(configs)} build configuration(s) and the native baseline, {bad} with warnings or errors")
     return bad
 

@@ -24,13 +24,10 @@ from filelock import FileLock
 
 from . import blocks
 from .hdl_params import hdl_parameters
-from .runner import INCLUDE_DIRS, ROOT, SIMULATORS, TIMESCALE, _headers_digest
+from .runner import ROOT, SIMULATORS, TIMESCALE, VERILATOR_SPEED, headers_digest, option_args
 from .tools import verilator_env
 
 TOP = "tb_npu_top_native"
-# Verilator's options for speed: none measured faster on this design (sim/runner.py VERILATOR_SPEED has the
-# figures; `--verilator-opts` measures others), so the baseline is Verilator's defaults
-VERILATOR_FAST: list[str] = []
 
 
 @dataclass
@@ -44,7 +41,13 @@ class NativeRun:
 
     @property
     def cycles_per_s(self) -> float:
+        """Every cycle simulated per wall second (as cocotb's whole-test figure counts)."""
         return self.total_cycles / self.wall if self.wall else 0.0
+
+    @property
+    def program_cycles_per_s(self) -> float:
+        """START-to-end cycles per wall second (as the bench's per-case figure counts)."""
+        return self.cycles / self.wall if self.wall else 0.0
 
 
 def _sources() -> list[Path]:
@@ -53,38 +56,36 @@ def _sources() -> list[Path]:
 
 def build(sim: str, params: dict, fast: list[str] | None = None) -> tuple[Path, float]:
     """The native simulator for these parameters (cached): its executable, and build seconds. `fast`: the
-    Verilator options for speed (default VERILATOR_FAST; `--verilator-opts` measures others)."""
-    fast = VERILATOR_FAST if fast is None else fast
+    Verilator options for speed (default the builds' own, sim/runner.py VERILATOR_SPEED, which has the
+    measurements; `--verilator-opts` measures others)."""
+    fast = VERILATOR_SPEED if fast is None else fast
     if sim not in SIMULATORS:
         raise ValueError(f"unknown simulator {sim!r}: choose one of {', '.join(SIMULATORS)}")
     sources = _sources()
     key = json.dumps({"sim": sim, "params": params, "sources": [str(s) for s in sources],
-                      "mtimes": [s.stat().st_mtime_ns for s in sources], "headers": _headers_digest(),
+                      "mtimes": [s.stat().st_mtime_ns for s in sources], "headers": headers_digest(),
                       "fast": fast}, sort_keys=True)
     bdir = ROOT / "build" / f"native-{sim}-{hashlib.sha1(key.encode()).hexdigest()[:10]}"
     exe = bdir / ("native.vvp" if sim == "icarus" else f"V{TOP}")
-    hp = hdl_parameters(TOP, sources, params)
-    inc = [f"-I{d}" for d in INCLUDE_DIRS]
+    opts = option_args(sim, TOP, hdl_parameters(TOP, sources, params))
     with FileLock(str(bdir) + ".lock"):
         if exe.exists():
             return exe, 0.0
         bdir.mkdir(parents=True, exist_ok=True)
         if sim == "icarus":
-            cmds = [["iverilog", "-g2012", "-o", str(exe), "-s", TOP, *inc,
-                     *[f"-P{TOP}.{k}={v}" for k, v in hp.items()], *map(str, sources)]]
+            cmd = ["iverilog", "-g2012", "-o", str(exe), "-s", TOP, *opts, *map(str, sources)]
             env = None
         else:
-            cmds = [["verilator", "--binary", "--timing", *fast, "-Wno-fatal", "-CFLAGS", "-std=c++20",
-                     "--timescale", "/".join(TIMESCALE), "--top-module", TOP, "-Mdir", str(bdir), *inc,
-                     *[f"-G{k}={v}" for k, v in hp.items()], *map(str, sources)]]
+            cmd = ["verilator", "--binary", "--timing", *fast, "-Wno-fatal", "-CFLAGS", "-std=c++20",
+                   "--timescale", "/".join(TIMESCALE), "--top-module", TOP, "-Mdir", str(bdir), *opts,
+                   *map(str, sources)]
             env = verilator_env()
         t0 = time.time()
         with (bdir / "build.log").open("w") as log:
-            for c in cmds:
-                log.write("# " + " ".join(c) + "\n")
-                log.flush()
-                if subprocess.run(c, stdout=log, stderr=subprocess.STDOUT, env=env).returncode:
-                    raise RuntimeError(f"native {sim} build failed; log {bdir / 'build.log'}")
+            log.write("# " + " ".join(cmd) + "\n")
+            log.flush()
+            if subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env).returncode:
+                raise RuntimeError(f"native {sim} build failed; log {bdir / 'build.log'}")
         return exe, time.time() - t0
 
 
@@ -111,8 +112,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sim", default="verilator", choices=SIMULATORS)
     ap.add_argument("--manifest", required=True)
     ap.add_argument("-P", dest="params", action="append", default=[], metavar="NAME=VALUE")
-    ap.add_argument("--verilator-opts", help=f"Verilator's speed options instead of {' '.join(VERILATOR_FAST)!r} "
-                                             "(to measure one; '' for none)")
+    ap.add_argument("--verilator-opts", help="Verilator's speed options instead of the builds' own "
+                                             "(sim/runner.py VERILATOR_SPEED), to measure a set; '' for none")
     args = ap.parse_args(argv)
     params = dict(blocks.get("npu_top_bench").defaults)
     for p in args.params:

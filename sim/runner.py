@@ -51,7 +51,7 @@ def code_coverage(sim: str) -> bool:
 INCLUDE_DIRS = [ROOT / "rtl", ROOT / "verif" / "interconnect" / "hdl", ROOT / "verif" / "common" / "hdl"]
 
 
-def _headers_digest() -> str:
+def headers_digest() -> str:
     """The included files' contents: part of the build key, since cocotb's Icarus flow rebuilds only when a
     listed source changes, and an edited header must not leave a stale build."""
     h = hashlib.sha1()
@@ -64,7 +64,7 @@ def _headers_digest() -> str:
 def build_dir_for(sim: str, toplevel: str, parameters: dict, waves: bool, sources: list[Path],
                   defines: dict | None = None) -> Path:
     key = json.dumps({"sim": sim, "top": toplevel, "params": parameters, "waves": waves, "defines": defines or {},
-                      "sources": sorted(str(s) for s in sources), "headers": _headers_digest(),
+                      "sources": sorted(str(s) for s in sources), "headers": headers_digest(),
                       **({"options": VERILATOR_SPEED + ["public:probes"]} if sim == "verilator" else {}),
                       **({"coverage": True} if code_coverage(sim) else {})}, sort_keys=True)
     digest = hashlib.sha1(key.encode()).hexdigest()[:10]
@@ -168,12 +168,14 @@ def build(sim: str, toplevel: str, sources: list[Path], parameters: dict | None 
         # its clock is a delay loop (verif/common/hdl/tb_clock_reset.vh); --timing costs ~2 s a build, so only here
         build_args += ["--timing", "-CFLAGS", "-std=c++20"]
     if sim == "verilator":
-        build_args += ["--no-public-flat-rw", str(public_probes_vlt(toplevel, sources, bdir))]
+        build_args += ["--no-public-flat-rw", str(bdir / PUBLIC_VLT)]
     config = describe_config(sim, toplevel, parameters, defines, waves)
     log, new_log = bdir / "build.log", bdir / "build.log.new"
     capture = _ThisThread()
     logger = logging.getLogger(type(runner).__qualname__)
     with FileLock(str(bdir) + ".lock"):
+        if sim == "verilator":
+            write_public_probes_vlt(toplevel, sources, bdir)
         before = _stamp(_artifact(sim, bdir, toplevel))
         t0 = time.time()
         logger.addHandler(capture)
@@ -214,15 +216,20 @@ def makes_own_clock(toplevel: str, sources: list[Path]) -> bool:
     return any(s.stem == toplevel and "tb_clock_reset.vh" in s.read_text(errors="replace") for s in sources)
 
 
-def public_probes_vlt(toplevel: str, sources: list[Path], bdir: Path) -> Path:
+PUBLIC_VLT = "public_probes.vlt"
+
+
+def write_public_probes_vlt(toplevel: str, sources: list[Path], bdir: Path) -> Path:
     """A Verilator control file making public (readable and writable through VPI) the top module's own signals
     (its ports: what the BFM drives) and every signal its probe file names (if it has one), by its name in any
-    module; nothing else of the design."""
+    module; nothing else of the design. Written only when it changes (a cached build keeps its stamp)."""
     pf = probes.for_toplevel(toplevel, sorted({s.parent for s in sources}))
     names = sorted({path.split(".")[-1].split("[")[0] for path in pf.probes.values()}) if pf else []
-    vlt = bdir / "public_probes.vlt"
-    vlt.write_text("`verilator_config\n" + f'public_flat_rw -module "{toplevel}" -var "*"\n'
-                   + "".join(f'public_flat_rw -module "*" -var "{n}"\n' for n in names))
+    text = ("`verilator_config\n" + f'public_flat_rw -module "{toplevel}" -var "*"\n'
+            + "".join(f'public_flat_rw -module "*" -var "{n}"\n' for n in names))
+    vlt = bdir / PUBLIC_VLT
+    if not vlt.exists() or vlt.read_text() != text:
+        vlt.write_text(text)
     return vlt
 
 

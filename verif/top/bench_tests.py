@@ -2,8 +2,10 @@
 through the top environment with the DRAM model at its defaults (100-cycle latency, no backpressure), checks
 them like any program (every tile, final DRAM, counters, invariant; NPU8_TILE_MONITORS=0 turns the tile
 monitors and collectors off for the "monitors off" figure), and writes every measured program's counters, wall
-time and simulated cycles/s to bench.json in the test directory (from what the program monitor saw end; the MAC count is the program's
-work from its instructions, which the scoreboard's MAC_ACTIVE check holds the hardware to)."""
+time and simulated cycles/s to bench.json in the test directory (from what the program monitor saw end; the
+MAC count is the program's work from its instructions, which the scoreboard's MAC_ACTIVE check holds the
+hardware to). With NPU8_RECORD=<dir> each case's programs are recorded in <dir>/<case> for the native
+baseline (sim/native.py)."""
 from __future__ import annotations
 
 import json

@@ -9,6 +9,7 @@ the last read, whole lines only (the simulator's buffer may have flushed half a 
 """
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,13 @@ def _hex_columns(nib: np.ndarray) -> np.ndarray:
     return out
 
 
-class AccRowReader:
+class _Reader:
+    def rewound(self):
+        """The file was emptied (the collector's rewind, before a program): read from its start again."""
+        self.tail.rewound()
+
+
+class AccRowReader(_Reader):
     """`<cycle 16 hex> <row 8 hex> <written 1 hex> <values 8N hex, lane N-1 first>` a line."""
 
     def __init__(self, path: Path, n: int):
@@ -89,10 +96,7 @@ class AccRowReader:
             raise ValueError(f"{self.tail.path}: record {lines[k].tobytes()!r} has X/Z in its cycle, row or flag")
         vals = nib[:, 28:28 + 8 * n]
         known = (vals != 255).all(1)
-        vals = np.where(vals == 255, 0, vals).reshape(-1, n, 8).astype(np.uint32)
-        words = np.zeros(vals.shape[:2], np.uint32)
-        for j in range(8):
-            words = (words << np.uint32(4)) | vals[:, :, j]
+        words = _hex_columns(np.where(vals == 255, 0, vals).reshape(-1, 8)).astype(np.uint32).reshape(-1, n)
         return (_hex_columns(nib[:, :16]), _hex_columns(nib[:, 17:25]), nib[:, 26] == 1, words, known)
 
 
@@ -101,14 +105,21 @@ def _fromhex(cols: np.ndarray, dtype: str) -> np.ndarray:
     return np.frombuffer(bytes.fromhex(np.ascontiguousarray(cols).tobytes().decode("ascii")), dtype)
 
 
-class DramWriteReader:
+class DramWriteReader(_Reader):
     """`A <cycle> <awaddr>`, `W <cycle> <wdata> <wstrb> <wlast>`, `R <cycle>` a line."""
 
     def __init__(self, path: Path):
         self.tail = _Tail(path)
-        self.bursts: list[int] = []               # AW addresses whose last beat has not been seen
+        self.bursts: deque[int] = deque()         # AW addresses whose last beat has not been seen
         self.beat = 0                             # beats of the head burst seen
-        self.waiting: list[tuple[int, int, int, bool]] = []   # W beats ahead of their AW
+        self.waiting: deque[tuple[int, int, int, bool]] = deque()   # W beats ahead of their AW
+
+    def rewound(self):
+        """Before a program: nothing of the last one is in flight (it was drained at its end)."""
+        super().rewound()
+        self.bursts.clear()
+        self.waiting.clear()
+        self.beat = 0
 
     def read(self) -> DramWrites | None:
         data = self.tail.read()
@@ -134,7 +145,7 @@ class DramWriteReader:
             else:
                 raise ValueError(f"{self.tail.path}: unknown record {line!r}")
             while self.waiting and self.bursts:
-                cyc, wdata, strb, last = self.waiting.pop(0)
+                cyc, wdata, strb, last = self.waiting.popleft()
                 base = self.bursts[0] + BEAT_BYTES * self.beat
                 for i in range(BEAT_BYTES):
                     if strb >> i & 1:
@@ -143,7 +154,7 @@ class DramWriteReader:
                         cycles.append(cyc)
                 self.beat += 1
                 if last:
-                    self.bursts.pop(0)
+                    self.bursts.popleft()
                     self.beat = 0
         if not addrs:
             return None

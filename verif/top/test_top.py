@@ -5,10 +5,13 @@ the first bad tile, and a hung unit ends in a failed test naming what was pendin
 The faults that fail within a few programs run on Icarus (its build takes a second; a Verilator build of each
 faulty configuration takes half a minute); the hang, which runs out a long cycle budget, on Verilator."""
 import re
+from pathlib import Path
 
 import pytest
 
 from sim import blocks, probes
+from sim.clock import CLOCK_NS
+from sim.run import run_block
 from sim.runner import SIMULATORS
 from verif.common.pytest_helpers import run_and_check, run_expecting_fault
 
@@ -48,3 +51,16 @@ def test_a_dropped_legality_check_fails_the_check_stream(tmp_path):
     msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_DECODE_NO_PAD_COUNT", "TopLegalityChecksTest",
                               tmp_path)
     assert "check_program(PAD.count_zero" in msg and "BAD_FIELD" in msg, msg
+
+
+def test_tests_of_one_simulation_each_reset_the_testbench(tmp_path):
+    """The testbench acts on a change of reset_req: a test after one that reset an odd number of times must
+    still get its reset (the levels carry over between the tests of a simulation)."""
+    out = run_block("npu_top", "verilator", 1, test_dir=tmp_path, tests=["TopLegalStreamTest", "TopResetTest"])
+    assert out.ok and out.passed == 2, out.failures
+
+
+def test_the_testbench_clock_is_the_one_python_counts_in():
+    """tb_npu_top's CLOCK_NS default (its clock, tb_clock_reset.vh) is sim/clock.py's: cycle stamps agree."""
+    text = (Path(__file__).parent / "hdl" / "tb_npu_top.v").read_text()
+    assert re.search(rf"parameter integer CLOCK_NS\s*=\s*{CLOCK_NS}\b", text)

@@ -7,8 +7,9 @@ When a program starts, the golden simulator runs it (the predictor) and its trac
 each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
 element). The acc monitor's rows are matched to the MATMUL tiles and the dram monitor's bytes to the
 STORE tiles as their batches arrive (the testbench's collectors hand them over on a strobe and at the end of
-each program; numpy compares a batch at once), so a wrong result is reported at the first bad tile: the instruction index, the
-tile, the first differing element, expected and got, and the cycle. At the end of the program the error code
+each program; numpy compares a batch at once), so a wrong result is reported at the first bad tile (the
+earliest by cycle over both streams): the instruction index, the tile, the first differing element, expected
+and got, and the cycle. At the end of the program the error code
 and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
 and every expected tile must have arrived (and nothing else). A run that ended with no interrupt within its
 cycle budget fails with what the hardware was waiting for (the BFM's hang report) and the tiles outstanding;

@@ -6,8 +6,8 @@ Python never wakes on a clock edge of its own accord: it waits for the interrupt
 number of cycles with a timer, and it runs a few cycles at a time only while it talks on the CSR bus.
 
 It drives what the driver asks (`load`, `start`, `wait_irq`, `collect`, `reset_mid_program`, `hung`) and
-reports what happened in queues the monitors read, each filled by its own sampling coroutine, started when a
-monitor asks for the queue:
+reports what happened in queues the monitors read, each filled by its own coroutine (started when a monitor
+asks for the queue) and, for the tile queues, by the drain at each program's end:
 - `programs()`: what ran, in order: a ProgramStart for each START the DUT accepts on the CSR bus (sampled on
   its AW and W channels, with the image and knobs `load` put into the DRAM model), then the ProgramResult of
   its ending (what `collect` read, the idle state after `reset_mid_program`, or `hung`'s pending state);
@@ -51,6 +51,17 @@ def dram_hex(image: bytes) -> str:
     return "\n".join(words.tobytes().hex(" ", DRAM_WORD).split(" ")) + "\n"
 
 
+class _Toggles:
+    """The levels last written to the testbench's toggled requests (reset_req, collect_flush, collect_rewind):
+    the HDL acts on a change, so a later test of the same simulation must go on from them, not from 0."""
+    levels = {"reset_req": 0, "collect_flush": 0, "collect_rewind": 0}
+
+    @classmethod
+    def toggle(cls, dut, name: str):
+        cls.levels[name] ^= 1
+        getattr(dut, name).value = cls.levels[name]
+
+
 class TopBfm:
     # tb_npu_top's internal-interface checkers, in the order of its hs_v/hs_c (verif/common/handshake.py)
     HANDSHAKE_CHECKERS = (("load_queue", "queue"), ("compute_queue", "queue"), ("store_queue", "queue"),
@@ -62,13 +73,9 @@ class TopBfm:
         self.n = n or context.param("N")
         # every probe of the testbench (hdl/tb_npu_top.probes.yaml) is looked up first: a missing one fails here
         self.probes = probes.of(dut)
-        self.reset_req = 0
-        dut.reset_req.value = 0
         # the tile collectors record only when a monitor reads them (a benchmark turns them off)
         self.collecting = collect
         dut.collect_en.value = int(collect)
-        dut.collect_flush.value = self.flush_req = 0
-        dut.collect_rewind.value = self.rewind_req = 0
         self.readers = (AccRowReader(ACC_ROWS_FILE, self.n), DramWriteReader(DRAM_WRITES_FILE))
         for k in ("dram_load", "dram_dump", "dram_latency", "stall_ar", "stall_r", "stall_aw", "stall_w",
                   "stall_b", "err_lo", "err_hi"):
@@ -87,8 +94,7 @@ class TopBfm:
         edges; returns at the first edge out of reset, as a reset driven from here did. `discard`: what the
         collectors recorded before it (an earlier test's or program's) is dropped."""
         clk, rst_n = self.probes["clk"], self.probes["rst_n"]
-        self.reset_req ^= 1
-        self.dut.reset_req.value = self.reset_req
+        _Toggles.toggle(self.dut, "reset_req")
         await RisingEdge(clk)                      # the edge that takes the request: rst_n falls
         if self.csr is None:
             await Timer(1, unit="step")
@@ -116,10 +122,10 @@ class TopBfm:
         return self._queue("programs", self._sample_csr_writes)
 
     def acc_writes(self) -> Queue:
-        return self._queue("acc", lambda q: self._drain_on_strobe(q, "acc", "acc_strobe"))
+        return self._queue("acc", lambda q: self._drain_on_strobe(q, self.readers[0], self.dut.acc_strobe))
 
     def dram_writes(self) -> Queue:
-        return self._queue("dram", lambda q: self._drain_on_strobe(q, "dram", "dram_strobe"))
+        return self._queue("dram", lambda q: self._drain_on_strobe(q, self.readers[1], self.dut.dram_strobe))
 
     async def _ended(self, result: ProgramResult):
         """Record how the program ended: first every tile the collectors recorded up to now (flushed and read),
@@ -146,12 +152,11 @@ class TopBfm:
         lo, hi = bus_errors[0] if bus_errors else (0, 0)
         d.err_lo.value, d.err_hi.value = lo, hi
         if self.collecting:                        # everything before was read: the files start over
-            self.rewind_req ^= 1
-            d.collect_rewind.value = self.rewind_req
+            _Toggles.toggle(d, "collect_rewind")
             await RisingEdge(self.probes["clk"])
             await Timer(1, unit="step")
             for reader in self.readers:
-                reader.tail.rewound()
+                reader.rewound()
         Path("dram_in.hex").write_text(dram_hex(image))
         await self._pulse(self.dut.dram_load)
         self.loaded = (tag, image, knobs, tuple(bus_errors))
@@ -267,8 +272,7 @@ class TopBfm:
     async def drain(self, keep: bool = True):
         """Flush the collectors' files (at the next rising edge) and read what is new into the queues (or
         drop it: `keep` False)."""
-        self.flush_req ^= 1
-        self.dut.collect_flush.value = self.flush_req
+        _Toggles.toggle(self.dut, "collect_flush")
         await RisingEdge(self.probes["clk"])
         await Timer(1, unit="step")                 # after the edge's processes: the flush has run
         self._read_collectors(keep)
@@ -279,9 +283,8 @@ class TopBfm:
             if keep and batch is not None and name in self.queues:
                 self.queues[name].put_nowait(batch)
 
-    async def _drain_on_strobe(self, q: Queue, name: str, strobe: str):
+    async def _drain_on_strobe(self, q: Queue, reader, strobe):
         """A collector's strobe: a batch of its records is flushed to its file."""
-        strobe, reader = getattr(self.dut, strobe), self.readers[("acc", "dram").index(name)]
         while True:
             await ValueChange(strobe)
             if (batch := reader.read()) is not None:

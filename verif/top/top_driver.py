@@ -35,14 +35,20 @@ class ProgramRecord:
     """The programs a run drove, for the native baseline (sim/native.py, tb_npu_top_native.v): each image as
     the DRAM model reads it and a manifest line with how it was run. NPU8_RECORD=<dir> turns it on."""
 
+    started: set = set()         # directories this simulation has recorded into: a later test appends
+    results: set = set()
+
     def __init__(self, where: Path):
         self.dir = Path(where)
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.manifest = self.dir / "manifest.txt"
-        self.manifest.write_text("")
         self.count = 0
 
     def add(self, item: ProgramItem, budget: int):
+        if self.dir not in ProgramRecord.started:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.manifest.write_text("")
+            ProgramRecord.started.add(self.dir)
+        self.count = len(self.manifest.read_text().splitlines()) if self.count == 0 else self.count
         name = f"prog{self.count:05d}.hex"
         (self.dir / name).write_text(dram_hex(item.dram))
         k = item.knobs
@@ -58,7 +64,9 @@ class ProgramRecord:
         """How each recorded program ended in this run, one line each as the native testbench prints it
         (`code <c> index <i> counters <11 values>`, `reset`, `hung`), for the bench to compare."""
         path = self.dir / "results.txt"
-        path.write_text("".join(f"{ending(r)}\n" for r in runs))
+        with path.open("a" if path.exists() and self.dir in ProgramRecord.results else "w") as f:
+            f.write("".join(f"{ending(r)}\n" for r in runs))
+        ProgramRecord.results.add(self.dir)
         return path
 
 

@@ -24,7 +24,7 @@ __all__ = ["TopEnv", "TopEnvConfig"]
 
 class TopEnv(uvm_env):
     def build_phase(self):
-        # the tile monitors run Python on every result row; a benchmark switches them off (final checks stay)
+        # the tile monitors and the testbench's collectors; a benchmark switches them off (final checks stay)
         self.tile_monitors = TopEnvConfig.get(self).tile_monitors
         self.agent = ProgramAgent("agent", self)
         if self.tile_monitors:

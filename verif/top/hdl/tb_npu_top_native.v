@@ -4,7 +4,8 @@
 // its image ($readmemh), INST_BASE, INST_COUNT and START over AXI4-Lite, then the interrupt (or a reset
 // `reset_after` cycles after START, or `budget` cycles without one), and prints each program's ending and
 // counters so that the bench can check they equal the cocotb run's. One manifest line a program:
-//     <image file> <inst_base> <inst_count> <latency> <stall ar r aw w b> <seed> <err_lo> <err_hi> <reset_after|-1> <budget>
+//     <image file> <inst_base> <inst_count> <latency> <stall ar r aw w b> <seed> <err_lo> <err_hi>
+//         <reset_after, or -1> <budget>          (one line, wrapped here)
 // (numbers in decimal). Tile collectors are off: this is the design and its testbench, not the environment.
 `timescale 1ns / 1ps
 module tb_npu_top_native #(
@@ -46,7 +47,8 @@ module tb_npu_top_native #(
         .err_lo(err_lo), .err_hi(err_hi), .dram_r_bursts(r_bursts), .dram_w_bursts(w_bursts),
         .dram_stalled(stalled), .violation(violation), .violation_code(violation_code),
         .hs_violation(hs_violation), .hs_code(hs_code),
-        .collect_en(1'b0), .collect_flush(1'b0), .collect_rewind(1'b0), .acc_strobe(acc_strobe), .dram_strobe(dram_strobe));
+        .collect_en(1'b0), .collect_flush(1'b0), .collect_rewind(1'b0), .acc_strobe(acc_strobe),
+        .dram_strobe(dram_strobe));
 
     wire clk = u_tb.clk;
 
