@@ -35,21 +35,20 @@ class ProgramRecord:
     """The programs a run drove, for the native baseline (sim/native.py, tb_npu_top_native.v): each image as
     the DRAM model reads it and a manifest line with how it was run. NPU8_RECORD=<dir> turns it on."""
 
-    started: set = set()         # directories this simulation has recorded into: a later test appends
+    # programs this simulation recorded into each directory: the first test empties it, later ones append
+    counts: dict[Path, int] = {}
     results: set = set()
 
     def __init__(self, where: Path):
         self.dir = Path(where)
         self.manifest = self.dir / "manifest.txt"
-        self.count = 0
 
     def add(self, item: ProgramItem, budget: int):
-        if self.dir not in ProgramRecord.started:
+        if self.dir not in ProgramRecord.counts:
             self.dir.mkdir(parents=True, exist_ok=True)
             self.manifest.write_text("")
-            ProgramRecord.started.add(self.dir)
-        self.count = len(self.manifest.read_text().splitlines()) if self.count == 0 else self.count
-        name = f"prog{self.count:05d}.hex"
+            ProgramRecord.counts[self.dir] = 0
+        name = f"prog{ProgramRecord.counts[self.dir]:05d}.hex"
         (self.dir / name).write_text(dram_hex(item.dram))
         k = item.knobs
         lo, hi = item.bus_errors[0] if item.bus_errors else (0, 0)
@@ -58,7 +57,7 @@ class ProgramRecord:
                   min(budget, 2**31 - 1)]          # the native testbench reads a 32-bit integer
         with self.manifest.open("a") as f:
             f.write(" ".join(map(str, fields)) + "\n")
-        self.count += 1
+        ProgramRecord.counts[self.dir] += 1
 
     def write_results(self, runs: list) -> Path:
         """How each recorded program ended in this run, one line each as the native testbench prints it
