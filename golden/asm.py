@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .isa import FIELDS, INSTR_BITS, MEM_ACC, Instr, Op, decode, encode, make
+from .isa import FIELDS, INSTR_BITS, MEM_ACC, WINDOW_OPS, Instr, Op, decode, encode, make
 
 _WORD = re.compile(r"^\.word\s+(0x[0-9a-fA-F]+|\d+)$", re.IGNORECASE)
 _SYMBOLS = {"mem": {"sp": 0, "acc": 1}}
@@ -26,6 +26,8 @@ def _defaults(op: Op, given: dict, n: int) -> dict:
         mem = given.get("mem", 0)
         wide = (op == Op.LOAD and mem == MEM_ACC) or (op == Op.STORE and given.get("quant", 1) == 0)
         d["xs"] = given.get("len", n) * (4 if wide else 1)
+    if op in WINDOW_OPS:
+        d.update(y=1, x=1, sy=1, sx=1, kh=1, kw=1, pitch=given.get("x", 1))
     return d
 
 
@@ -83,7 +85,7 @@ def disassemble_one(ins: Instr) -> str:
         v = ins.f[f.name]
         if f.name == "mem":
             parts.append(f"mem={'acc' if v == MEM_ACC else 'sp'}")
-        elif f.name in ("addr", "multiplier"):
+        elif f.name in ("addr", "multiplier", "ra", "rb", "fixed"):
             parts.append(f"{f.name}={v:#x}")
         else:
             parts.append(f"{f.name}={v}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, ErrorCode, Instr, MachineConfig, Op
+from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, VMAC_MAX_TAPS, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op
+from .qladd import constant_error
 
 
 def element_bytes(ins: Instr) -> int:
@@ -23,6 +24,11 @@ def dram_span(ins: Instr) -> tuple[int, int]:
 
 def load_rows(ins: Instr) -> int:
     return (ins.pt + ins.y + ins.pb) * (ins.pl + ins.x + ins.pr)
+
+
+def window_last_row(ins: Instr) -> int:
+    """The last SP row a VMAX/VSUM/VMAC window reads (unbounded integer)."""
+    return ins.a_row + ((ins.y - 1) * ins.sy + ins.kh - 1) * ins.pitch + (ins.x - 1) * ins.sx + ins.kw - 1
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,19 @@ def _transfer(op: Op) -> list[Check]:
     out = [Check(f"{op.name}.y_zero", op, ErrorCode.BAD_FIELD, "y = 0", lambda i, c, p: i.y == 0),
            Check(f"{op.name}.x_zero", op, ErrorCode.BAD_FIELD, "x = 0", lambda i, c, p: i.x == 0),
            Check(f"{op.name}.len_gt_n", op, ErrorCode.BAD_FIELD, "len > N", lambda i, c, p: i.len > c.n)]
+    if op == Op.STORE:
+        out.append(Check("STORE.pc_raw", op, ErrorCode.BAD_FIELD, "pc = 1 and quant = 0",
+                         lambda i, c, p: i.pc == 1 and i.quant == 0))
     if op == Op.LOAD:
         out += [Check("LOAD.sp_rows", op, ErrorCode.SP_RANGE, "mem=sp and row + (pt+y+pb)(pl+x+pr) > SP_ROWS",
                       lambda i, c, p: i.mem == MEM_SP and i.row + load_rows(i) > c.sp_rows),
                 Check("LOAD.acc_rows", op, ErrorCode.ACC_RANGE, "mem=acc and row + (pt+y+pb)(pl+x+pr) > ACC_ROWS",
                       lambda i, c, p: i.mem == MEM_ACC and i.row + load_rows(i) > c.acc_rows)]
     else:
-        out.append(Check("STORE.acc_rows", op, ErrorCode.ACC_RANGE, "row + y·x > ACC_ROWS",
-                         lambda i, c, p: i.row + i.y * i.x > c.acc_rows))
+        out += [Check("STORE.acc_rows", op, ErrorCode.ACC_RANGE, "row + y·x > ACC_ROWS",
+                      lambda i, c, p: i.row + i.y * i.x > c.acc_rows),
+                Check("STORE.qrow_range", op, ErrorCode.ACC_RANGE, "pc = 1 and qrow ≥ ACC_ROWS",
+                      lambda i, c, p: i.pc == 1 and i.qrow >= c.acc_rows)]
     out.append(Check(f"{op.name}.dram_span", op, ErrorCode.DRAM_RANGE, "last byte of the span ≥ DRAM_BYTES",
                      lambda i, c, p: dram_span(i)[1] >= c.dram_bytes))
     if op == Op.STORE:
@@ -74,12 +85,39 @@ def _transfer(op: Op) -> list[Check]:
     return out
 
 
+def _window(op: Op) -> list[Check]:
+    """VMAX's, VSUM's and VMAC's checks (they share their window fields)."""
+    n = op.name
+    out = [Check(f"{n}.y_zero", op, ErrorCode.BAD_FIELD, "y = 0", lambda i, c, p: i.y == 0),
+           Check(f"{n}.x_zero", op, ErrorCode.BAD_FIELD, "x = 0", lambda i, c, p: i.x == 0),
+           Check(f"{n}.kh_zero", op, ErrorCode.BAD_FIELD, "kh = 0", lambda i, c, p: i.kh == 0),
+           Check(f"{n}.kw_zero", op, ErrorCode.BAD_FIELD, "kw = 0", lambda i, c, p: i.kw == 0)]
+    if op == Op.VMAC:
+        out.append(Check("VMAC.taps_gt_16", op, ErrorCode.BAD_FIELD, f"kh·kw > {VMAC_MAX_TAPS}",
+                         lambda i, c, p: i.kh * i.kw > VMAC_MAX_TAPS))
+    out.append(Check(f"{n}.a_rows", op, ErrorCode.SP_RANGE,
+                     "a_row + ((y−1)·sy + kh−1)·pitch + (x−1)·sx + kw−1 ≥ SP_ROWS",
+                     lambda i, c, p: window_last_row(i) >= c.sp_rows))
+    if op == Op.VMAC:
+        out.append(Check("VMAC.w_rows", op, ErrorCode.SP_RANGE, "w_row + kh·kw > SP_ROWS",
+                         lambda i, c, p: i.w_row + i.kh * i.kw > c.sp_rows))
+    out.append(Check(f"{n}.acc_rows", op, ErrorCode.ACC_RANGE, "acc_row + y·x > ACC_ROWS",
+                     lambda i, c, p: i.acc_row + i.y * i.x > c.acc_rows))
+    return out
+
+
+def _vconfig(name: str) -> Check:
+    rule = ("+0, or positive normal in [2^−32, 2^16)" if name != "fixed" else "±0, or normal with magnitude in [2^−56, 2^26)")
+    return Check(f"VCONFIG.{name}_range", Op.VCONFIG, ErrorCode.BAD_FIELD, f"{name} is not {rule}",
+                 lambda i, c, p: constant_error(name, i.f[name]) is not None)
+
+
 CHECKS: tuple[Check, ...] = tuple(
     [Check("fetch.dram_range", None, ErrorCode.DRAM_RANGE, "inst_base + 16·i + 15 ≥ DRAM_BYTES",
            lambda i, c, p: False),      # a property of the fetch, not of a word: see fetch_check
      Check("fetch.no_halt", None, ErrorCode.NO_HALT, "execution reached inst_count without a HALT",
            lambda i, c, p: False),
-     Check("opcode.illegal", None, ErrorCode.ILLEGAL_OPCODE, "opcode 0 or 8 … 15",
+     Check("opcode.illegal", None, ErrorCode.ILLEGAL_OPCODE, "opcode 0 or 13 … 15",
            lambda i, c, p: not i.legal_opcode)]
     + [Check(f"{op.name}.reserved", op, ErrorCode.RESERVED_BITS, "a reserved bit is 1",
              lambda i, c, p: bool(i.reserved_bits())) for op in Op]
@@ -97,7 +135,16 @@ CHECKS: tuple[Check, ...] = tuple(
        Check("PAD.sp_rows", Op.PAD, ErrorCode.SP_RANGE, "mem=sp and row + count > SP_ROWS",
              lambda i, c, p: i.mem == MEM_SP and i.row + i.count > c.sp_rows),
        Check("PAD.acc_rows", Op.PAD, ErrorCode.ACC_RANGE, "mem=acc and row + count > ACC_ROWS",
-             lambda i, c, p: i.mem == MEM_ACC and i.row + i.count > c.acc_rows)])
+             lambda i, c, p: i.mem == MEM_ACC and i.row + i.count > c.acc_rows),
+       Check("VADD.count_zero", Op.VADD, ErrorCode.BAD_FIELD, "count = 0", lambda i, c, p: i.count == 0),
+       Check("VADD.a_rows", Op.VADD, ErrorCode.SP_RANGE, "a_row + count > SP_ROWS",
+             lambda i, c, p: i.a_row + i.count > c.sp_rows),
+       Check("VADD.b_rows", Op.VADD, ErrorCode.SP_RANGE, "b_row + count > SP_ROWS",
+             lambda i, c, p: i.b_row + i.count > c.sp_rows),
+       Check("VADD.acc_rows", Op.VADD, ErrorCode.ACC_RANGE, "acc_row + count > ACC_ROWS",
+             lambda i, c, p: i.acc_row + i.count > c.acc_rows)]
+    + [c for op in WINDOW_OPS for c in _window(op)]
+    + [_vconfig(name) for name in ("ra", "rb", "fixed")])
 
 BY_NAME = {c.name: c for c in CHECKS}
 DECODE_CHECKS = tuple(c for c in CHECKS if not c.name.startswith("fetch."))

@@ -17,7 +17,7 @@ def violation(check: Check, cfg: MachineConfig, prog: Program, rng) -> Instr | N
     n, r = cfg.n, lambda lo, hi: int(rng.integers(lo, hi + 1))
     name = check.name
     if name == "opcode.illegal":
-        return isa.decode((r(0, (1 << 62) - 1) << 4) | (0 if r(0, 1) else r(8, 15)))
+        return isa.decode((r(0, (1 << 62) - 1) << 4) | isa.ILLEGAL_OPCODES[r(0, len(isa.ILLEGAL_OPCODES) - 1)])
     if name.endswith(".reserved"):
         base = isa.encode(isa.make(check.op, **({"m": 1} if check.op == Op.MATMUL else {})))
         bits = [b for b in range(isa.INSTR_BITS) if isa.RESERVED_MASK[check.op] >> b & 1]
@@ -27,6 +27,12 @@ def violation(check: Check, cfg: MachineConfig, prog: Program, rng) -> Instr | N
         if check.op == Op.STORE:
             kw["quant"] = 1
         what = name.split(".")[1]
+        if what == "pc_raw":
+            kw.update(quant=0, pc=1, xs=4)
+        elif what == "qrow_range":
+            if cfg.acc_rows >= 1 << 16:
+                return None
+            kw.update(pc=1, qrow=r(cfg.acc_rows, (1 << 16) - 1))
         if what == "y_zero":
             kw["y"] = 0
         elif what == "x_zero":
@@ -66,6 +72,47 @@ def violation(check: Check, cfg: MachineConfig, prog: Program, rng) -> Instr | N
         elif name == "PAD.acc_rows":
             kw.update(mem=MEM_ACC, row=cfg.acc_rows - 1, count=2)
         return isa.make(Op.PAD, **kw)
+    if check.op == Op.VADD:
+        kw = {"count": 1}
+        what = name.split(".")[1]
+        if what == "count_zero":
+            kw["count"] = 0
+        elif what in ("a_rows", "b_rows"):
+            kw.update({what[0] + "_row": r(cfg.sp_rows - 1, (1 << 16) - 1) if cfg.sp_rows < 1 << 16 else cfg.sp_rows - 1,
+                       "count": 2})
+        elif what == "acc_rows":
+            kw.update(acc_row=cfg.acc_rows - 1, count=2)
+        return isa.make(Op.VADD, **kw)
+    if check.op in isa.WINDOW_OPS:
+        kw = {"y": 1, "x": 1, "kh": 1, "kw": 1}
+        what = name.split(".")[1]
+        if what in ("y_zero", "x_zero", "kh_zero", "kw_zero"):
+            kw[what[:-5]] = 0
+        elif what == "taps_gt_16":
+            kh = r(1, 16)
+            kw.update(kh=kh, kw=r(16 // kh + 1, 255))
+        elif what == "a_rows":
+            # the window's last row past SP: by its start, its width, or its row pitch
+            way = r(0, 2)
+            if way == 0:
+                kw.update(a_row=cfg.sp_rows - 1, kw=2)
+            elif way == 1:
+                kw.update(x=r(2, 4095), sx=r(1, 15), a_row=max(cfg.sp_rows - 1, 0))
+            else:
+                kw.update(y=2, sy=1, pitch=min(cfg.sp_rows, 65535), a_row=int(cfg.sp_rows > 65535))
+        elif what == "w_rows":
+            kw.update(w_row=cfg.sp_rows - 1, kw=2)
+        elif what == "acc_rows":
+            kw.update(acc_row=cfg.acc_rows - 1, x=2)
+        return isa.make(check.op, **kw)
+    if check.op == Op.VCONFIG:
+        kw = {"ra": 0x3F800000, "rb": 0x3F800000, "fixed": 0}
+        which = name.split(".")[1][:-6]
+        bad_ratio = [0xBF800000, 0x80000000, 0x7F800000, 0x7FC00000, r(1, 0x7FFFFF), 0x47800000, 0x2F000000]
+        bad_fixed = [0x7F800000, 0xFFC00000, r(1, 0x7FFFFF), 0x4C800000, 0xCC800000, 0x23000000]
+        pool = bad_fixed if which == "fixed" else bad_ratio
+        kw[which] = pool[r(0, len(pool) - 1)]
+        return isa.make(Op.VCONFIG, **kw)
     raise ValueError(f"{name} is a property of the fetch, not of an instruction word")
 
 

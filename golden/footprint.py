@@ -3,13 +3,14 @@ tracking must respect (two instructions conflict when they touch overlapping loc
 at least one of them writes there)."""
 from __future__ import annotations
 
-from .checks import dram_span, load_rows
-from .isa import MEM_ACC, Instr, MachineConfig, Op
+from .checks import dram_span, load_rows, window_last_row
+from .isa import MEM_ACC, WINDOW_OPS, Instr, MachineConfig, Op
 
 
 def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool, bool]]:
     """range -> (first, last, reads, writes) for a legal instruction; a range is named by its memory ("sp",
-    "acc", "dram"), MATMUL's weights being a second SP range "sp.weights"."""
+    "acc", "dram"), a second range of one memory by a suffix: MATMUL's and VMAC's weights and VADD's second
+    operand "sp.weights", a per-channel STORE's parameter row "acc.params"."""
     fp = {}
     if ins.op == Op.LOAD:
         mem = "acc" if ins.mem == MEM_ACC else "sp"
@@ -25,6 +26,17 @@ def footprint(ins: Instr, cfg: MachineConfig) -> dict[str, tuple[int, int, bool,
     elif ins.op == Op.STORE:
         fp["acc"] = (ins.row, ins.row + ins.y * ins.x - 1, True, False)
         fp["dram"] = (*dram_span(ins), False, True)
+        if ins.pc:
+            fp["acc.params"] = (ins.qrow, ins.qrow, True, False)
+    elif ins.op == Op.VADD:
+        fp["sp"] = (ins.a_row, ins.a_row + ins.count - 1, True, False)
+        fp["sp.weights"] = (ins.b_row, ins.b_row + ins.count - 1, True, False)
+        fp["acc"] = (ins.acc_row, ins.acc_row + ins.count - 1, False, True)
+    elif ins.op in WINDOW_OPS:
+        fp["sp"] = (ins.a_row, window_last_row(ins), True, False)
+        if ins.op == Op.VMAC:
+            fp["sp.weights"] = (ins.w_row, ins.w_row + ins.kh * ins.kw - 1, True, False)
+        fp["acc"] = (ins.acc_row, ins.acc_row + ins.y * ins.x - 1, ins.op != Op.VMAX and bool(ins.acc), True)
     return fp
 
 

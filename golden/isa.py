@@ -20,6 +20,11 @@ class Op(enum.IntEnum):
     CONFIG = 5
     SYNC = 6
     HALT = 7
+    VADD = 8
+    VMAX = 9
+    VSUM = 10
+    VMAC = 11
+    VCONFIG = 12
 
 
 class ErrorCode(enum.IntEnum):
@@ -58,25 +63,41 @@ class Field:
 _XFER = [Field("row", 8, 16), Field("y", 24, 8), Field("x", 32, 12), Field("len", 44, 4, bias=1),
          Field("addr", 64, 32), Field("xs", 96, 12), Field("ys", 108, 20)]
 _PADS = [Field("pt", 48, 4), Field("pb", 52, 4), Field("pl", 56, 4), Field("pr", 60, 4)]
+# The vector unit's window instructions: a y × x grid of output elements (ACC rows acc_row + i·x + j), each the
+# reduction over a kh × kw window of SP rows a_row + (i·sy + u)·pitch + j·sx + v.
+_WINDOW = [Field("acc_row", 8, 16), Field("a_row", 24, 16), Field("y", 56, 8), Field("x", 64, 12),
+           Field("pitch", 76, 16), Field("sy", 92, 4), Field("sx", 96, 4), Field("kh", 100, 8),
+           Field("kw", 108, 8)]
 
 FIELDS: dict[Op, list[Field]] = {
     Op.LOAD: [Field("mem", 4, 1)] + _XFER + _PADS,
     Op.MATMUL: [Field("acc", 4, 1), Field("a_row", 8, 16), Field("w_row", 24, 16), Field("acc_row", 40, 16),
                 Field("m", 56, 16)],
-    Op.STORE: [Field("quant", 4, 1)] + _XFER,
+    Op.STORE: [Field("quant", 4, 1), Field("pc", 5, 1), Field("qrow", 48, 16)] + _XFER,
     Op.PAD: [Field("mem", 4, 1), Field("row", 8, 16), Field("count", 24, 16), Field("value", 64, 32, signed=True)],
     Op.CONFIG: [Field("relu", 4, 1), Field("pad", 8, 8, signed=True), Field("out_zp", 16, 8, signed=True),
                 Field("shift", 24, 6), Field("multiplier", 32, 24)],
     Op.SYNC: [],
     Op.HALT: [],
+    Op.VADD: [Field("u8", 4, 1), Field("acc_row", 8, 16), Field("a_row", 24, 16), Field("b_row", 40, 16),
+              Field("count", 56, 16)],
+    Op.VMAX: _WINDOW,
+    Op.VSUM: [Field("acc", 4, 1)] + _WINDOW,
+    Op.VMAC: [Field("acc", 4, 1), Field("w_row", 40, 16)] + _WINDOW,
+    Op.VCONFIG: [Field("ra", 32, 32), Field("rb", 64, 32), Field("fixed", 96, 32)],
 }
 
 # The unit queue each instruction executes in; the others (CONFIG, SYNC, HALT) the decoder handles itself.
-QUEUE: dict[Op, str] = {Op.LOAD: "load", Op.PAD: "load", Op.MATMUL: "compute", Op.STORE: "store"}
-QUEUES = ("load", "compute", "store")
+QUEUE: dict[Op, str] = {Op.LOAD: "load", Op.PAD: "load", Op.MATMUL: "compute", Op.STORE: "store",
+                        Op.VADD: "vector", Op.VMAX: "vector", Op.VSUM: "vector", Op.VMAC: "vector"}
+QUEUES = ("load", "compute", "store", "vector")
+VECTOR_OPS = (Op.VADD, Op.VMAX, Op.VSUM, Op.VMAC)
+WINDOW_OPS = (Op.VMAX, Op.VSUM, Op.VMAC)
+VMAC_MAX_TAPS = 16      # the vector unit's weight-row cache: a VMAC window has at most 16 taps
 
 OPCODE_BITS = 4
 OPCODE_MASK = (1 << OPCODE_BITS) - 1
+ILLEGAL_OPCODES = tuple(o for o in range(1 << OPCODE_BITS) if o not in set(Op))
 RESERVED_MASK: dict[Op, int] = {
     op: ((1 << INSTR_BITS) - 1) & ~OPCODE_MASK & ~sum(f.mask for f in fs) for op, fs in FIELDS.items()}
 

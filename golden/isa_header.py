@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .isa import FIELDS, INSTR_BITS, OPCODE_BITS, OPCODE_MASK, QUEUE, QUEUES, RESERVED_MASK, ErrorCode, Op
-from .layout import CONFIG_SNAPSHOT, DRAM_SPAN_BITS, FOOTPRINT, INDEX_BITS, QUEUE_ENTRY, ROW_SPAN_BITS, Layout
+from .layout import CONFIG_OPS, CONFIG_PARTS, CONFIG_SNAPSHOT, DRAM_SPAN_BITS, FOOTPRINT, INDEX_BITS, QUEUE_ENTRY, ROW_SPAN_BITS, Layout
 
 HEADER = Path(__file__).resolve().parent.parent / "rtl" / "npu8_isa.vh"
 
@@ -63,8 +63,12 @@ def render() -> str:
     cfg = CONFIG_SNAPSHOT
     out += ["", "// ---- CONFIG snapshot: the configuration registers each LOAD/STORE carries in its queue entry",
             _define("NPU8_CFG_W", cfg.width)] + _layout("NPU8_CFG", cfg)
-    parts = ", ".join(f"w[`NPU8_CONFIG_{f.name.upper()}]" for f in reversed(cfg.fields))
-    out.append(_define("NPU8_CFG_FROM_CONFIG(w)", "{" + parts + "}"))
+    # CONFIG and VCONFIG each set one part: cfg[`NPU8_CFG_<OP>_PART] <= `NPU8_CFG_FROM_<OP>(word)
+    for op in CONFIG_OPS:
+        lo, width = CONFIG_PARTS[op]
+        parts = ", ".join(f"w[`NPU8_{op.name}_{f.name.upper()}]" for f in FIELDS[op])
+        out.append(_define(f"NPU8_CFG_{op.name}_PART", _sel(lo, width)))
+        out.append(_define(f"NPU8_CFG_FROM_{op.name}(w)", "{" + parts + "}"))
     qe = QUEUE_ENTRY
     out += ["", "// ---- queue entry {index, cfg, word}: what a unit sees at its queue head",
             _define("NPU8_QE_W", qe.width), _define("NPU8_INDEX_W", INDEX_BITS)] + _layout("NPU8_QE", qe)

@@ -62,9 +62,21 @@ def stack(name: str, parts: list[tuple[str, int, bool]]) -> Layout:
     return Layout(name, tuple(fields))
 
 
-# The CONFIG registers, least significant first: CONFIG's own fields in reverse table order, so the snapshot
-# reads {relu, pad, out_zp, shift, multiplier} from its top bit down, as CONFIG's table does.
-CONFIG_SNAPSHOT = stack("cfg", [(f.name, f.width, f.signed) for f in reversed(FIELDS[Op.CONFIG])])
+# The configuration registers, least significant first: CONFIG's fields, then VCONFIG's, each instruction's in
+# reverse table order, so each part reads as its instruction's table does from its top bit down. The decoder
+# replaces one part at a time (CONFIG_PARTS: which instruction sets which bits).
+CONFIG_OPS = (Op.CONFIG, Op.VCONFIG)
+CONFIG_SNAPSHOT = stack("cfg", [(f.name, f.width, f.signed) for op in CONFIG_OPS for f in reversed(FIELDS[op])])
+
+
+def _part(op: Op) -> tuple[int, int]:
+    """(lo, width) of the snapshot bits instruction `op` sets."""
+    names = {f.name for f in FIELDS[op]}
+    fs = [f for f in CONFIG_SNAPSHOT.fields if f.name in names]
+    return fs[0].lo, sum(f.width for f in fs)
+
+
+CONFIG_PARTS = {op: _part(op) for op in CONFIG_OPS}
 
 QUEUE_ENTRY = stack("qe", [("word", INSTR_BITS, False), ("cfg", CONFIG_SNAPSHOT.width, False),
                            ("index", INDEX_BITS, False)])
@@ -75,19 +87,31 @@ def _range(mem: str, span_bits: int, write: bool) -> list[tuple[str, int, bool]]
         ([(f"{mem}_wr", 1, False)] if write else []) + [(f"{mem}_rd", 1, False)]
 
 
-# What one instruction touches: inclusive ranges with read/write flags; MATMUL's weight rows ("spw") are a
-# second SP range it only reads.
+# What one instruction touches: inclusive ranges with read/write flags. Two ranges are read only: "spw", a second
+# SP range (MATMUL's and VMAC's weight rows, VADD's second operand), and "accp", a second ACC range (the
+# parameter row of a per-channel STORE).
 FOOTPRINT = stack("fp", _range("dram", DRAM_SPAN_BITS, True) + _range("acc", ROW_SPAN_BITS, True) +
-                  _range("sp", ROW_SPAN_BITS, True) + _range("spw", ROW_SPAN_BITS, False))
+                  _range("sp", ROW_SPAN_BITS, True) + _range("spw", ROW_SPAN_BITS, False) +
+                  _range("accp", ROW_SPAN_BITS, False))
 
 
-def config_snapshot(config: Instr | None) -> int:
-    """The snapshot a CONFIG instruction leaves (None: the all-zero state every program starts with)."""
-    if config is None:
-        return 0
-    if config.op != Op.CONFIG:
-        raise ValueError(f"a configuration snapshot comes from CONFIG, not {config.op!r}")
-    return CONFIG_SNAPSHOT.pack(**{f.name: config.f[f.name] for f in CONFIG_SNAPSHOT.fields})
+def config_snapshot(*configs: Instr | None) -> int:
+    """The snapshot the last CONFIG and the last VCONFIG leave (None, or one not given: the all-zero state every
+    program starts with)."""
+    values = {}
+    for config in configs:
+        if config is None:
+            continue
+        if config.op not in CONFIG_OPS:
+            raise ValueError(f"a configuration snapshot comes from CONFIG or VCONFIG, not {config.op!r}")
+        values.update({f.name: config.f[f.name] for f in FIELDS[config.op]})
+    return CONFIG_SNAPSHOT.pack(**values)
+
+
+def snapshot_configs(snap: int) -> tuple[Instr, Instr]:
+    """The CONFIG and VCONFIG instructions that leave this snapshot."""
+    v = CONFIG_SNAPSHOT.unpack(snap)
+    return tuple(Instr(op, {f.name: v[f.name] for f in FIELDS[op]}) for op in CONFIG_OPS)
 
 
 def queue_entry(index: int, word: int, cfg: int = 0) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import isa
 from .isa import MEM_ACC, MEM_SP, Instr, MachineConfig, Op
-from .requant import requantize
+from .requant import pack_lane_params, requantize, requantize_lanes
 from .simulator import RunResult, Simulator
 
 
@@ -46,6 +46,34 @@ class Requant:
 
     def __call__(self, acc):
         return requantize(acc, self.multiplier, self.shift, self.out_zp, self.relu)
+
+    per_channel = False
+
+
+@dataclass(frozen=True)
+class RequantPerChannel:
+    """Per-output-channel requantisation (docs/isa.md 4.1): channel c's (multipliers[c], shifts[c]), one zero
+    point and relu for the tensor. Lowered as parameter rows in ACC that a `STORE pc=1` reads."""
+    multipliers: tuple
+    shifts: tuple
+    out_zp: int
+    relu: bool = False
+
+    per_channel = True
+    multiplier = 0                     # CONFIG's per-tensor pair is unused by a per-channel STORE
+    shift = 0
+
+    def __call__(self, acc):
+        return requantize_lanes(acc, self.multipliers, self.shifts, self.out_zp, self.relu)
+
+    def param_rows(self, n: int) -> np.ndarray:
+        """The ACC rows a lowering loads: output chunk k's N lanes in row k (lanes past the channels 0)."""
+        c = len(self.multipliers)
+        rows = -(-c // n)
+        m = np.zeros(rows * n, np.int64)
+        s = np.zeros(rows * n, np.int64)
+        m[:c], s[:c] = self.multipliers, self.shifts
+        return pack_lane_params(m, s).reshape(rows, n)
 
 
 def folded_bias(w2d: np.ndarray, bias, za: int) -> np.ndarray:
@@ -139,6 +167,31 @@ def _weight_column_loads(row, addr, k_total, lanes, stride, n) -> list[Instr]:
     return out
 
 
+def _acc_capacity(cfg: MachineConfig, buffers: int, reserved: int) -> int:
+    """Rows of one accumulator buffer when `reserved` rows at the top of ACC hold per-channel parameters."""
+    top = cfg.acc_rows - (-(-cfg.acc_rows // 2) if buffers == 2 else 0)
+    return top - reserved
+
+
+def _param_rows(cfg: MachineConfig, img: "DramImage", rq, nchunks: int) -> tuple[list[Instr], int]:
+    """A per-channel requantiser's parameter rows: the LOAD that puts them at the top of ACC (once, before
+    anything else) and the first of those rows; nothing for a per-tensor one."""
+    if not rq.per_channel:
+        return [], 0
+    rows = rq.param_rows(cfg.n)
+    if len(rows) != nchunks:
+        raise ValueError(f"per-channel requantiser has {len(rq.multipliers)} channels, the operator "
+                         f"{nchunks} output chunk(s) of {cfg.n}")
+    q0 = cfg.acc_rows - nchunks
+    addr = img.put(rows.astype(np.int32))
+    return [isa.make(Op.LOAD, mem=MEM_ACC, row=q0, y=1, x=nchunks, len=cfg.n, addr=addr, xs=4 * cfg.n)], q0
+
+
+def _store_requant(rq, q0: int, chunk: int) -> dict:
+    """The STORE fields that select the requantiser: per tensor (CONFIG's), or chunk's parameter row."""
+    return {"quant": 1, "pc": 1, "qrow": q0 + chunk} if rq.per_channel else {"quant": 1}
+
+
 def _acc_buffer(cfg: MachineConfig, k: int, buffers: int) -> int:
     """First ACC row of accumulator buffer k of `buffers` (1 or 2). The accumulator is two banks, rows
     [0, ceil(ACC_ROWS/2)) and the rest, each with its own write port (rtl/sram/accumulator_banks.v); double
@@ -147,13 +200,13 @@ def _acc_buffer(cfg: MachineConfig, k: int, buffers: int) -> int:
     return (k % buffers) * -(-cfg.acc_rows // 2)
 
 
-def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int) -> tuple[int, int, int]:
+def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0) -> tuple[int, int, int]:
     """(weight buffers, accumulator buffers, M block): double buffers when a useful block still fits, so that
     the next output chunk's weights and bias load, and the last one's STORE drains, while the array works."""
     n = cfg.n
     plans = []
     for wb, ab in ((2, 2), (2, 1), (1, 2), (1, 1)):
-        mb = min(m_total, cfg.acc_rows // ab, 4095, (cfg.sp_rows - wb * kc * n) // kc)
+        mb = min(m_total, _acc_capacity(cfg, ab, reserved), 4095, (cfg.sp_rows - wb * kc * n) // kc)
         if mb >= 1:
             plans.append((wb, ab, mb))
             if mb >= min(m_total, 64):
@@ -163,7 +216,7 @@ def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int) -> tuple[int, int, int
     return max(plans, key=lambda p: p[2])
 
 
-def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq: Requant) -> Lowered:
+def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq) -> Lowered:
     """Y[M,Nc] = requant((a - za) @ w + bias). An M block of activations stays resident while every output
     chunk streams past it: the chunk's weights (double-buffered) and its folded bias (accumulator
     double-buffered) load while the previous chunk computes, and its STORE drains while the next computes.
@@ -174,14 +227,16 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
     nc_total = w.shape[1]
     kchunks, nchunks = _chunks(k_total, n), _chunks(nc_total, n)
     kc = len(kchunks)
-    wb, ab, mb = _gemm_plan(cfg, m_total, kc)
+    reserved = len(nchunks) if rq.per_channel else 0
+    wb, ab, mb = _gemm_plan(cfg, m_total, kc, reserved)
     mblocks = _chunks(m_total, mb)
     img = DramImage(cfg)
     a_addr, w_addr = img.put(a.astype(np.int8)), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.alloc(m_total * nc_total)
     a_base = wb * kc * n
-    prog = [_config(rq, 0)]
+    params, q0 = _param_rows(cfg, img, rq, len(nchunks))
+    prog = [_config(rq, 0)] + params
     step = 0                                  # output chunks so far: picks the buffers
     pending: list[Instr] = []                 # the last chunk's STORE, when it goes in after the next MATMUL
     for m0, mm in mblocks:
@@ -212,8 +267,8 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
                     prog.append(pending.pop())
                 if piped and t == kc // 2 and nxt:
                     prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
-            store = isa.make(Op.STORE, quant=1, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
-                             addr=y_addr + m0 * nc_total + n0, xs=nc_total)
+            store = isa.make(Op.STORE, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
+                             addr=y_addr + m0 * nc_total + n0, xs=nc_total, **_store_requant(rq, q0, c))
             if piped:
                 pending.append(store)
             else:                              # one buffer of either kind: strictly one chunk after another
@@ -242,7 +297,7 @@ def _valid_range(count: int, stride: int, offset: int, size: int) -> tuple[int, 
 DRAM_LATENCY, READS_IN_FLIGHT = 150, 128   # the bench's 100-cycle DRAM, as the load unit sees it
 
 
-def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int) -> tuple[int, int, int]:
+def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserved: int = 0) -> tuple[int, int, int]:
     """(output chunks per pass g, output rows per block, accumulator buffers). A block's input window of each
     tap is loaded once and multiplied by the weights of g output chunks, so larger g means fewer loads per
     MAC; the block's g accumulator tiles (double-buffered when they fit, so the STOREs drain while the next
@@ -251,7 +306,7 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int) -> tupl
     best = None
     for g in range(1, nc + 1):
         for ab in (2, 1):
-            rows = min(oh, 255, 4095 // ow, cfg.acc_rows // (ab * g * ow),
+            rows = min(oh, 255, 4095 // ow, _acc_capacity(cfg, ab, reserved) // (g * ow),
                        (cfg.sp_rows - taps * g * n) // (2 * ow))
             if rows < 1:
                 continue
@@ -269,8 +324,8 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int) -> tupl
     return best[1], best[2], best[3]
 
 
-def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq: Requant,
-                 stride: int = 1, pad: int = 0) -> Lowered:
+def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq,
+                 stride=1, pad=0) -> Lowered:
     """Y[OH,OW,Cout] = requant(conv(x - za, w) + bias), NHWC/HWIO, without im2col on the host: each kernel tap
     of each input-channel chunk is one padded, strided LOAD of the input window, then one MATMUL per output
     chunk of the pass (the window is loaded once for all of them). Windows alternate between two buffers so
@@ -279,12 +334,17 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     n = cfg.n
     h, wd, cin = x.shape
     kh, kw, _, cout = w.shape
-    if pad > 15:
-        raise ValueError("padding above 15 does not fit the LOAD pad fields")
-    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+    sy, sx = (stride, stride) if np.isscalar(stride) else (int(v) for v in stride)
+    pt, pl, pb, pr = (pad,) * 4 if np.isscalar(pad) else (int(v) for v in pad)
+    if not all(0 <= p <= 15 for p in (pt, pl, pb, pr)):
+        raise ValueError(f"pads {(pt, pl, pb, pr)} outside 0..15 (the LOAD pad fields)")
+    if sy < 1 or sx < 1:
+        raise ValueError(f"strides {(sy, sx)} must be at least 1")
+    oh, ow = (h + pt + pb - kh) // sy + 1, (wd + pl + pr - kw) // sx + 1
     cchunks, nchunks = _chunks(cin, n), _chunks(cout, n)
     taps = [(i, j, c0, cc) for i in range(kh) for j in range(kw) for c0, cc in cchunks]
-    g, rows_per_block, ab = _conv_plan(cfg, oh, ow, len(taps), len(nchunks))
+    reserved = len(nchunks) if rq.per_channel else 0
+    g, rows_per_block, ab = _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved)
     w_rows = len(taps) * g * n
     m_max = rows_per_block * ow
     oblocks = _chunks(oh, rows_per_block)
@@ -292,7 +352,7 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     x_addr, w_addr = img.put(x.astype(np.int8)), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w.reshape(-1, cout), bias, za))
     y_addr = img.alloc(oh * ow * cout)
-    prog = []
+    prog, q0 = _param_rows(cfg, img, rq, len(nchunks))
     pad_value = [None]
 
     def config(value):                        # LOAD pads take CONFIG's pad value: 0 for weights, za for windows
@@ -332,16 +392,16 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
                 config(0)
                 prog += weight_loads(t, group)
             a_row = w_rows + (t % 2) * m_max
-            ylo, yhi = _valid_range(orows, stride, o0 * stride + i - pad, h)
-            xlo, xhi = _valid_range(ow, stride, j - pad, wd)
+            ylo, yhi = _valid_range(orows, sy, o0 * sy + i - pt, h)
+            xlo, xhi = _valid_range(ow, sx, j - pl, wd)
             if yhi == ylo or xhi == xlo:   # the whole window lies in the padding
                 prog.append(isa.make(Op.PAD, mem=MEM_SP, row=a_row, count=m, value=za))
             else:
                 config(za)
-                ih0, iw0 = (o0 + ylo) * stride + i - pad, xlo * stride + j - pad
+                ih0, iw0 = (o0 + ylo) * sy + i - pt, xlo * sx + j - pl
                 prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_row, y=yhi - ylo, x=xhi - xlo, len=cc,
-                                     addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=stride * cin,
-                                     ys=stride * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
+                                     addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=sx * cin,
+                                     ys=sy * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
             for q in range(len(group)):
                 prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=(t * g + q) * n,
                                      acc_row=acc0 + q * m, m=m))
@@ -350,8 +410,8 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
                 pending = []
             if piped and t == len(taps) // 2 and step + 1 < len(blocks):
                 prog += bias_loads(step + 1)
-        stores = [isa.make(Op.STORE, quant=1, row=acc0 + q * m, y=orows, x=ow, len=ln,
-                           addr=y_addr + o0 * ow * cout + n0, xs=cout, ys=ow * cout) for q, (n0, ln) in enumerate(group)]
+        stores = [isa.make(Op.STORE, row=acc0 + q * m, y=orows, x=ow, len=ln, addr=y_addr + o0 * ow * cout + n0,
+                           xs=cout, ys=ow * cout, **_store_requant(rq, q0, p0 + q)) for q, (n0, ln) in enumerate(group)]
         if piped:
             pending = stores
         else:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import isa
-from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, ErrorCode, Instr, MachineConfig, Op
+from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, VMAC_MAX_TAPS, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op
+from .checks import window_last_row
+from .qladd import check_constants, constants_from_scales
 
 ERROR_KINDS = ["ILLEGAL_OPCODE", "RESERVED_BITS", "BAD_FIELD", "SP_RANGE", "ACC_RANGE", "DRAM_RANGE",
                "PROG_WRITE", "NO_HALT"]
@@ -80,7 +82,9 @@ class Generator:
         ln = self.r(1, self.cfg.n)
         eb = ln * (1 if quant else 4)
         y, x, _, _, _, _, xs, ys, span = self._xfer_shape(eb, self.cfg.acc_rows, pads=False)
-        return isa.make(Op.STORE, quant=int(quant), row=self.r(0, self.cfg.acc_rows - y * x), y=y, x=x, len=ln,
+        pc = int(quant and self.r(0, 2) == 0)
+        return isa.make(Op.STORE, quant=int(quant), pc=pc, qrow=self.r(0, self.cfg.acc_rows - 1),
+                        row=self.r(0, self.cfg.acc_rows - y * x), y=y, x=x, len=ln,
                         xs=xs, ys=ys, addr=self.r(0, self.data_bytes - span))
 
     def matmul(self) -> Instr:
@@ -103,9 +107,61 @@ class Generator:
         return isa.make(Op.CONFIG, relu=self.r(0, 1), pad=self.r(-128, 127), out_zp=self.r(-128, 127),
                         shift=shift, multiplier=mult)
 
+    def vadd(self) -> Instr:
+        sp, acc = self.cfg.sp_rows, self.cfg.acc_rows
+        count = self.r(1, max(1, min(48, sp, acc)))
+        return isa.make(Op.VADD, u8=self.r(0, 1), acc_row=self.r(0, acc - count), a_row=self.r(0, sp - count),
+                        b_row=self.r(0, sp - count), count=count)
+
+    def window(self, op: Op | None = None) -> Instr:
+        """A VMAX, VSUM or VMAC whose window fits SP: small grids, strides and pitches, so that windows overlap
+        and reach rows recent LOADs wrote."""
+        op = op or self.pick(*WINDOW_OPS)
+        sp, acc = self.cfg.sp_rows, self.cfg.acc_rows
+        kh = self.pick(1, 2, 3, self.r(1, 5))
+        kw = self.pick(1, 2, 3, self.r(1, 5))
+        if op == Op.VMAC:
+            kw = min(kw, VMAC_MAX_TAPS // kh)
+        f = dict(y=self.pick(1, 1, self.r(1, 4)), x=self.r(1, 8), kh=kh, kw=kw, sy=self.pick(1, 2, self.r(0, 3)),
+                 sx=self.pick(1, 2, self.r(0, 3)), pitch=self.r(0, 24), a_row=0)
+        if op != Op.VMAX:
+            f["acc"] = self.r(0, 1)
+        if op == Op.VMAC:
+            f["w_row"] = self.r(0, sp - kh * kw)
+        while window_last_row(isa.make(op, **f)) >= sp or f["y"] * f["x"] > acc:
+            for k in ("pitch", "x", "y", "sy", "sx", "kh", "kw"):
+                if f[k] > (0 if k in ("pitch", "sy", "sx") else 1):
+                    f[k] -= 1
+                    break
+        f["a_row"] = self.r(0, sp - 1 - window_last_row(isa.make(op, **f)))
+        f["acc_row"] = self.r(0, acc - f["y"] * f["x"])
+        return isa.make(op, **f)
+
+    def vconfig(self) -> Instr:
+        """QLinearAdd constants: mostly from random scales and zero points as onnxruntime forms them, sometimes
+        drawn across the whole legal range (edges of the exponent ranges, zeros, odd mantissas)."""
+        if self.r(0, 2):
+            sa, sb, sc = (float(np.exp(self.rng.uniform(-6, 1))) for _ in range(3))
+            u8 = self.r(0, 1)
+            za, zb, zc = (self.r(0, 255) if u8 else self.r(-128, 127) for _ in range(3))
+            try:
+                ra, rb, fixed = constants_from_scales(sa, za, sb, zb, sc, zc)
+                check_constants(ra, rb, fixed)
+                return isa.make(Op.VCONFIG, ra=ra, rb=rb, fixed=fixed)
+            except ValueError:
+                pass
+
+        def const(lo, hi, signed):
+            if self.r(0, 9) == 0:
+                return 0
+            e = self.pick(lo, hi, self.r(lo, hi), self.r(max(lo, -8), min(hi, 6)))
+            sign = self.r(0, 1) if signed else 0
+            return sign << 31 | (e + 127) << 23 | self.r(0, (1 << 23) - 1)
+        return isa.make(Op.VCONFIG, ra=const(-32, 15, False), rb=const(-32, 15, False), fixed=const(-56, 25, True))
+
     def random_instr(self) -> Instr:
-        kind = self.rng.choice(["load", "matmul", "store", "pad", "config", "sync"],
-                               p=[0.32, 0.28, 0.22, 0.08, 0.07, 0.03])
+        kind = self.rng.choice(["load", "matmul", "store", "pad", "config", "sync", "vadd", "window", "vconfig"],
+                               p=[0.28, 0.22, 0.20, 0.07, 0.06, 0.03, 0.05, 0.06, 0.03])
         return isa.make(Op.SYNC) if kind == "sync" else getattr(self, kind)()
 
     def init_memories(self) -> list[Instr]:
@@ -121,16 +177,24 @@ class Generator:
         """An instruction that raises exactly `kind` (every earlier check passes)."""
         n, cfg = self.cfg.n, self.cfg
         if kind == "ILLEGAL_OPCODE":
-            word = (self.r(0, (1 << 62) - 1) << 4) | self.pick(0, self.r(8, 15))
+            word = (self.r(0, (1 << 62) - 1) << 4) | self.pick(*isa.ILLEGAL_OPCODES)
             return isa.decode(word)
         if kind == "RESERVED_BITS":
-            op = self.pick(Op.LOAD, Op.MATMUL, Op.STORE, Op.PAD, Op.CONFIG, Op.SYNC, Op.HALT)
+            op = self.pick(*Op)
             base = isa.encode(ins) if ins.op == op else isa.encode(isa.make(op, **({"m": 1} if op == Op.MATMUL else {})))
             mask = isa.RESERVED_MASK[op]
             bits = [b for b in range(128) if mask >> b & 1]
             return isa.decode(base | (1 << bits[self.r(0, len(bits) - 1)]))
         if kind == "BAD_FIELD":
-            choice = self.r(0, 3)
+            choice = self.r(0, 7)
+            if choice == 4:
+                return isa.make(self.pick(*WINDOW_OPS), y=1, x=1, **self.pick({"kh": 0, "kw": 1}, {"kh": 1, "kw": 0}))
+            if choice == 5:
+                return isa.make(Op.VCONFIG, ra=self.pick(0xBF800000, 0x7F800000, 0x47800000), rb=0, fixed=0)
+            if choice == 6:
+                return isa.make(Op.STORE, quant=0, pc=1, y=1, x=1, len=1, xs=4)
+            if choice == 7:
+                return isa.make(Op.VMAC, y=1, x=1, kh=self.r(5, 16), kw=self.r(4, 16))
             if choice == 0:
                 return isa.make(Op.MATMUL, m=0)
             if choice == 1:
@@ -142,11 +206,15 @@ class Generator:
             return self.pick(isa.make(Op.MATMUL, m=1, w_row=cfg.sp_rows - n + 1),
                              isa.make(Op.MATMUL, m=self.r(1, 8), a_row=cfg.sp_rows - self.r(0, 0)),
                              isa.make(Op.PAD, row=cfg.sp_rows - 1, count=2),
-                             isa.make(Op.LOAD, row=cfg.sp_rows - 1, y=1, x=1, len=1, pr=1))
+                             isa.make(Op.LOAD, row=cfg.sp_rows - 1, y=1, x=1, len=1, pr=1),
+                             isa.make(Op.VADD, b_row=cfg.sp_rows - 1, count=2),
+                             isa.make(self.pick(*WINDOW_OPS), a_row=cfg.sp_rows - 1, y=1, x=1, kh=1, kw=2))
         if kind == "ACC_RANGE":
             return self.pick(isa.make(Op.MATMUL, m=2, acc_row=cfg.acc_rows - 1),
                              isa.make(Op.STORE, quant=1, row=cfg.acc_rows - 1, y=1, x=2, len=1, xs=1),
-                             isa.make(Op.PAD, mem=MEM_ACC, row=cfg.acc_rows, count=1))
+                             isa.make(Op.PAD, mem=MEM_ACC, row=cfg.acc_rows, count=1),
+                             isa.make(Op.VADD, acc_row=cfg.acc_rows - 1, count=2),
+                             isa.make(Op.STORE, quant=1, pc=1, qrow=cfg.acc_rows, y=1, x=1, len=1, xs=1))
         if kind == "DRAM_RANGE":
             return self.pick(isa.make(Op.LOAD, y=1, x=1, len=n, addr=cfg.dram_bytes - n + 1, xs=n),
                              isa.make(Op.STORE, quant=0, y=2, x=1, len=1, ys=(1 << 20) - 1,

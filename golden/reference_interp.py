@@ -12,6 +12,10 @@ DRAM_RANGE, PROG_WRITE, NO_HALT, BUS = 6, 7, 8, 9
 # Spec section 3: field tables, (name, high bit, low bit, signed). Bits 3:0 (the opcode) are
 # common to all; every other bit not listed here is reserved and must be 0.
 LOAD, MATMUL, STORE, PAD, CONFIG, SYNC, HALT = 1, 2, 3, 4, 5, 6, 7
+VADD, VMAX, VSUM, VMAC, VCONFIG = 8, 9, 10, 11, 12
+WINDOW = [("acc_row", 23, 8, False), ("a_row", 39, 24, False), ("y", 63, 56, False), ("x", 75, 64, False),
+          ("pitch", 91, 76, False), ("sy", 95, 92, False), ("sx", 99, 96, False), ("kh", 107, 100, False),
+          ("kw", 115, 108, False)]  # 3.8
 FIELDS = {
     LOAD: [  # 3.1
         ("mem", 4, 4, False), ("row", 23, 8, False), ("y", 31, 24, False), ("x", 43, 32, False),
@@ -22,9 +26,9 @@ FIELDS = {
         ("acc", 4, 4, False), ("a_row", 23, 8, False), ("w_row", 39, 24, False),
         ("acc_row", 55, 40, False), ("m", 71, 56, False)],
     STORE: [  # 3.3
-        ("quant", 4, 4, False), ("row", 23, 8, False), ("y", 31, 24, False), ("x", 43, 32, False),
-        ("len_minus_1", 47, 44, False), ("addr", 95, 64, False), ("xs", 107, 96, False),
-        ("ys", 127, 108, False)],
+        ("quant", 4, 4, False), ("pc", 5, 5, False), ("row", 23, 8, False), ("y", 31, 24, False),
+        ("x", 43, 32, False), ("len_minus_1", 47, 44, False), ("qrow", 63, 48, False),
+        ("addr", 95, 64, False), ("xs", 107, 96, False), ("ys", 127, 108, False)],
     PAD: [  # 3.4
         ("mem", 4, 4, False), ("row", 23, 8, False), ("count", 39, 24, False),
         ("value", 95, 64, True)],
@@ -33,6 +37,13 @@ FIELDS = {
         ("shift", 29, 24, False), ("multiplier", 55, 32, False)],
     SYNC: [],  # 3.6
     HALT: [],  # 3.6
+    VADD: [  # 3.7
+        ("u8", 4, 4, False), ("acc_row", 23, 8, False), ("a_row", 39, 24, False), ("b_row", 55, 40, False),
+        ("count", 71, 56, False)],
+    VMAX: WINDOW,  # 3.8
+    VSUM: [("acc", 4, 4, False)] + WINDOW,
+    VMAC: [("acc", 4, 4, False), ("w_row", 55, 40, False)] + WINDOW,
+    VCONFIG: [("ra", 63, 32, False), ("rb", 95, 64, False), ("fixed", 127, 96, False)],  # 3.9
 }
 
 
@@ -86,14 +97,55 @@ def R24(v):
     return sign * RNE(abs(v), s) * 2 ** s
 
 
-def requantise(a, cfg):
-    """Section 4: the four integer steps, then zero point, relu and clamp."""
+def requantise(a, cfg, multiplier=None, shift=None):
+    """Section 4: the four integer steps, then zero point, relu and clamp (4.1: per-lane multiplier and shift)."""
+    if multiplier is None:
+        multiplier, shift = cfg["multiplier"], cfg["shift"]
     f = R24(a)                          # 1. float32(a)
-    p = f * cfg["multiplier"]           # 2. exact product
+    p = f * multiplier                  # 2. exact product
     q = R24(p)                          # 3. float32 product
-    r = RNE(q, cfg["shift"])            # 4. q * 2^-shift, ties to even
+    r = RNE(q, shift)                   # 4. q * 2^-shift, ties to even
     lo = cfg["out_zp"] if cfg["relu"] == 1 else -128
     return min(max(r + cfg["out_zp"], lo), 127)
+
+
+def float32_fields(bits):
+    """Section 4.2: sign, biased exponent and fraction of a float32 bit pattern."""
+    return field(bits, 31, 31, False), field(bits, 30, 23, False), field(bits, 22, 0, False)
+
+
+def constant_legal(name, bits):
+    """Section 3.9: ra and rb are +0 or positive normal in [2^-32, 2^16); fixed is +0, -0, or normal with
+    |fixed| in [2^-56, 2^26)."""
+    sign, e, frac = float32_fields(bits)
+    if e == 0 and frac == 0:
+        return sign == 0 or name == "fixed"
+    if e == 0 or e == 255:
+        return False
+    if name == "fixed":
+        return -56 <= e - 127 <= 25
+    return sign == 0 and -32 <= e - 127 <= 15
+
+
+def on_grid(bits):
+    """Section 4.2: the constant's value times 2^80, an integer."""
+    sign, e, frac = float32_fields(bits)
+    if e == 0:
+        return 0
+    v = (frac + 2 ** 23) * 2 ** (e - 127 - 23 + 80)
+    return -v if sign == 1 else v
+
+
+def qlinear_add(a, b, cfg, u8):
+    """Section 4.2: one lane of VADD."""
+    if u8 == 1:
+        a, b = a + 128, b + 128
+    t1 = R24(b * on_grid(cfg["rb"]) + on_grid(cfg["fixed"]))
+    t2 = R24(a * on_grid(cfg["ra"]) + t1)
+    y = RNE(t2, 80)
+    if u8 == 1:
+        return min(max(y, 0), 255) - 128
+    return min(max(y, -128), 127)
 
 
 def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, acc=None):
@@ -118,8 +170,8 @@ def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, 
     if len(ACC) != acc_rows or any(len(r) != n for r in ACC):
         raise ValueError("acc has the wrong shape")
 
-    # Section 1: the five configuration registers are cleared when a program starts.
-    cfg = {"pad_value": 0, "out_zp": 0, "relu": 0, "shift": 0, "multiplier": 0}
+    # Section 1: the eight configuration registers are cleared when a program starts.
+    cfg = {"pad_value": 0, "out_zp": 0, "relu": 0, "shift": 0, "multiplier": 0, "ra": 0, "rb": 0, "fixed": 0}
     trace = []
     prog_lo, prog_hi = inst_base, inst_base + 16 * inst_count - 1
 
@@ -129,13 +181,26 @@ def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, 
 
     def check(opcode, word, f):
         """Section 5: the first failing check, in table order, names the error (0 if none)."""
-        if opcode == 0 or opcode >= 8:
+        if opcode == 0 or opcode >= 13:
             return ILLEGAL_OPCODE
         if reserved_bits_set(opcode, word):
             return RESERVED_BITS
         if opcode in (LOAD, STORE):
             if f["y"] == 0 or f["x"] == 0 or f["len"] > n:
                 return BAD_FIELD
+        if opcode == STORE and f["pc"] == 1 and f["quant"] == 0:
+            return BAD_FIELD
+        if opcode == VADD and f["count"] == 0:
+            return BAD_FIELD
+        if opcode in (VMAX, VSUM, VMAC):
+            if f["y"] == 0 or f["x"] == 0 or f["kh"] == 0 or f["kw"] == 0:
+                return BAD_FIELD
+            if opcode == VMAC and f["kh"] * f["kw"] > 16:
+                return BAD_FIELD
+        if opcode == VCONFIG:
+            for name in ("ra", "rb", "fixed"):
+                if not constant_legal(name, f[name]):
+                    return BAD_FIELD
         if opcode == MATMUL and f["m"] == 0:
             return BAD_FIELD
         if opcode == PAD:
@@ -153,8 +218,21 @@ def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, 
             rows.append((1, f["acc_row"], f["acc_row"] + f["m"] - 1))
         elif opcode == STORE:
             rows.append((1, f["row"], f["row"] + f["y"] * f["x"] - 1))
+            if f["pc"] == 1:
+                rows.append((1, f["qrow"], f["qrow"]))
         elif opcode == PAD:
             rows.append((f["mem"], f["row"], f["row"] + f["count"] - 1))
+        elif opcode == VADD:
+            rows.append((0, f["a_row"], f["a_row"] + f["count"] - 1))
+            rows.append((0, f["b_row"], f["b_row"] + f["count"] - 1))
+            rows.append((1, f["acc_row"], f["acc_row"] + f["count"] - 1))
+        elif opcode in (VMAX, VSUM, VMAC):
+            last = f["a_row"] + ((f["y"] - 1) * f["sy"] + f["kh"] - 1) * f["pitch"] + \
+                (f["x"] - 1) * f["sx"] + f["kw"] - 1
+            rows.append((0, f["a_row"], last))
+            if opcode == VMAC:
+                rows.append((0, f["w_row"], f["w_row"] + f["kh"] * f["kw"] - 1))
+            rows.append((1, f["acc_row"], f["acc_row"] + f["y"] * f["x"] - 1))
         if any(m == 0 and last >= sp_rows for m, _, last in rows):
             return SP_RANGE
         if any(m == 1 and last >= acc_rows for m, _, last in rows):
@@ -242,7 +320,11 @@ def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, 
                     base = f["addr"] + ii * f["ys"] + jj * f["xs"]
                     vals = []
                     for k in range(f["len"]):
-                        if f["quant"] == 1:
+                        if f["quant"] == 1 and f["pc"] == 1:
+                            param = ACC[f["qrow"]][k] & 0xFFFFFFFF
+                            v = requantise(src[k], cfg, field(param, 23, 0, False), field(param, 29, 24, False))
+                            mem[base + k:base + k + 1] = v.to_bytes(1, "little", signed=True)
+                        elif f["quant"] == 1:
                             v = requantise(src[k], cfg)
                             mem[base + k:base + k + 1] = v.to_bytes(1, "little", signed=True)
                         else:
@@ -265,6 +347,39 @@ def run(n, sp_rows, acc_rows, dram_bytes, dram, inst_base, inst_count, sp=None, 
 
         elif opcode == SYNC:  # 3.6: no effect on results
             pass
+
+        elif opcode == VADD:  # 3.7
+            for k in range(f["count"]):
+                ACC[f["acc_row"] + k] = [qlinear_add(SP[f["a_row"] + k][j], SP[f["b_row"] + k][j], cfg, f["u8"])
+                                         for j in range(n)]
+            trace.append(("VADD", i, [list(ACC[f["acc_row"] + k]) for k in range(f["count"])]))
+
+        elif opcode in (VMAX, VSUM, VMAC):  # 3.8
+            for ii in range(f["y"]):
+                for jj in range(f["x"]):
+                    out = []
+                    for lane in range(n):
+                        vals = []
+                        for u in range(f["kh"]):
+                            for v in range(f["kw"]):
+                                src = f["a_row"] + (ii * f["sy"] + u) * f["pitch"] + jj * f["sx"] + v
+                                a = SP[src][lane]
+                                if opcode == VMAC:
+                                    a = a * SP[f["w_row"] + u * f["kw"] + v][lane]
+                                vals.append(a)
+                        out.append(max(vals) if opcode == VMAX else sum(vals))
+                    dst = ACC[f["acc_row"] + ii * f["x"] + jj]
+                    for lane in range(n):
+                        if opcode != VMAX and f["acc"] == 1:
+                            dst[lane] = to_int32(dst[lane] + out[lane])
+                        else:
+                            dst[lane] = to_int32(out[lane])
+            name = {VMAX: "VMAX", VSUM: "VSUM", VMAC: "VMAC"}[opcode]
+            trace.append((name, i, [list(ACC[f["acc_row"] + k]) for k in range(f["y"] * f["x"])]))
+
+        elif opcode == VCONFIG:  # 3.9
+            for name in ("ra", "rb", "fixed"):
+                cfg[name] = f[name]
 
         executed += 1
         if opcode == HALT:  # 3.6

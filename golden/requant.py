@@ -58,6 +58,35 @@ def requantize(acc, multiplier: int, shift: int, out_zp: int, relu: bool = False
     return np.clip(r + out_zp, lo, 127).astype(np.int8)
 
 
+def requantize_lanes(acc, multipliers, shifts, out_zp: int, relu: bool = False) -> np.ndarray:
+    """Per-channel requantisation (docs/isa.md 4.1): `requantize` with a (multiplier, shift) per lane of the
+    last axis (scalars broadcast), the same four integer steps."""
+    a = np.asarray(acc, np.int64)
+    m = np.asarray(multipliers, np.int64)
+    s = np.asarray(shifts, np.int64)
+    if np.any((m < 0) | (m >= 1 << MANT_BITS)):
+        raise ValueError("requantisation multipliers must be 24-bit unsigned integers")
+    if np.any((s < 0) | (s > 63)):
+        raise ValueError("requantisation shifts must lie in 0..63")
+    if not -128 <= int(out_zp) <= 127:
+        raise ValueError(f"out_zp {out_zp} outside int8")
+    if a.ndim and m.ndim and m.shape[-1] != a.shape[-1]:
+        raise ValueError(f"{m.shape[-1]} multipliers for {a.shape[-1]} lanes")
+    q = round_to_24_bits(round_to_24_bits(a) * m)
+    r = rne_shift(q, np.broadcast_to(s, q.shape))
+    return np.clip(r + int(out_zp), int(out_zp) if relu else -128, 127).astype(np.int8)
+
+
+def pack_lane_params(multipliers, shifts) -> np.ndarray:
+    """The int32 ACC row a per-channel STORE reads its parameters from: lane value shift << 24 | multiplier."""
+    m = np.asarray(multipliers, dtype=np.int64)
+    s = np.asarray(shifts, dtype=np.int64)
+    if ((m < 0) | (m >= 1 << MANT_BITS)).any() or ((s < 0) | (s > 63)).any():
+        raise ValueError("per-channel multiplier must be 24-bit unsigned and shift 0..63")
+    v = (s << 24) | m
+    return ((v + (1 << 31)) % (1 << 32) - (1 << 31)).astype(np.int32)
+
+
 def multiplier_from_scales(s_a: float, s_w: float, s_y: float) -> tuple[int, int]:
     """(multiplier, shift) such that multiplier * 2**-shift == float32(float32(s_a*s_w)/s_y) exactly.
 

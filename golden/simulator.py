@@ -1,7 +1,8 @@
 """Instruction-level simulator of npu8 over a DRAM image (vectorised numpy, integers only).
 
-It records a trace of every tile result, in program order, for the scoreboards: each MATMUL's accumulator
-tile (the `m × N` rows it wrote) and each STORE's output tile (the `y × x × len` values it wrote to DRAM).
+It records a trace of every tile result, in program order, for the scoreboards: each MATMUL's and each vector
+instruction's accumulator tile (the rows it wrote) and each STORE's output tile (the `y × x × len` values it
+wrote to DRAM).
 """
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ import numpy as np
 from .asm import disassemble_one
 from .checks import check, dram_span, element_bytes, load_rows
 from .isa import INSTR_BYTES, MEM_ACC, ErrorCode, Instr, MachineConfig, Op, decode
-from .requant import requantize
+from .qladd import qladd
+from .requant import requantize, requantize_lanes
 
 
 @dataclass
 class TraceEntry:
     index: int            # instruction index in the program
-    op: Op                # MATMUL or STORE
-    data: np.ndarray      # MATMUL: (m, N) int32; STORE: (y, x, len) int8 (quant) or int32 (raw)
-    where: dict           # MATMUL: acc_row; STORE: addr, xs, ys
+    op: Op                # MATMUL, STORE, or a vector instruction (VADD, VMAX, VSUM, VMAC)
+    data: np.ndarray      # MATMUL and vector: (rows, N) int32 ACC rows; STORE: (y, x, len) int8 (quant) or int32 (raw)
+    where: dict           # MATMUL and vector: acc_row; STORE: addr, xs, ys
 
     def describe(self) -> str:
         loc = ", ".join(f"{k}={v:#x}" if k == "addr" else f"{k}={v}" for k, v in self.where.items())
@@ -76,7 +78,7 @@ class Simulator:
             raise ValueError(f"inst_base {inst_base:#x} is not a non-negative multiple of {INSTR_BYTES}")
         if not 1 <= inst_count <= 0xFFFF:
             raise ValueError(f"inst_count {inst_count} outside 1..65535")
-        self.config = dict(relu=0, pad=0, out_zp=0, shift=0, multiplier=0)
+        self.config = dict(relu=0, pad=0, out_zp=0, shift=0, multiplier=0, ra=0, rb=0, fixed=0)
         self.trace: list[TraceEntry] = []
         self.stats = {"macs": 0, "dram_read_bytes": 0, "dram_write_bytes": 0, "ops": {op.name: 0 for op in Op}}
         for i in range(inst_count):
@@ -141,8 +143,11 @@ class Simulator:
 
     def _store(self, index, ins):
         rows = self.acc[ins.row:ins.row + ins.y * ins.x].reshape(ins.y, ins.x, self.cfg.n)[:, :, :ins.len]
-        if ins.quant:
-            c = self.config
+        c = self.config
+        if ins.quant and ins.pc:
+            params = self.acc[ins.qrow, :ins.len].astype(np.int64) & 0xFFFFFFFF
+            vals = requantize_lanes(rows, params & 0xFFFFFF, (params >> 24) & 0x3F, c["out_zp"], bool(c["relu"]))
+        elif ins.quant:
             vals = requantize(rows, c["multiplier"], c["shift"], c["out_zp"], bool(c["relu"]))
         else:
             vals = rows.astype("<i4")
@@ -157,7 +162,45 @@ class Simulator:
         mem[ins.row:ins.row + ins.count] = ins.value
 
     def _config(self, index, ins):
-        self.config = {k: ins.f[k] for k in self.config}
+        self.config.update(ins.f)
+
+    def _vconfig(self, index, ins):
+        self.config.update(ins.f)
+
+    def _vector_result(self, index, ins, rows: np.ndarray, reads: int) -> None:
+        """`reads`: the scratchpad rows the vector unit reads for it (its VEC_ACTIVE cycles)."""
+        self.stats["vector_reads"] = self.stats.get("vector_reads", 0) + reads
+        dst = slice(ins.acc_row, ins.acc_row + len(rows))
+        self.acc[dst] = wrap32(rows + self.acc[dst]) if ins.f.get("acc") else wrap32(rows)
+        self.stats["vector_rows"] = self.stats.get("vector_rows", 0) + len(rows)
+        self.trace.append(TraceEntry(index, ins.op, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
+
+    def _vadd(self, index, ins):
+        c = self.config
+        a, b = self.sp[ins.a_row:ins.a_row + ins.count], self.sp[ins.b_row:ins.b_row + ins.count]
+        self._vector_result(index, ins, qladd(a, b, c["ra"], c["rb"], c["fixed"], bool(ins.u8)).astype(np.int64),
+                            2 * ins.count)
+
+    def _window(self, ins) -> np.ndarray:
+        """(y·x, kh·kw, N) int64: every output element's window of SP rows."""
+        i = np.arange(ins.y)[:, None, None, None]
+        j = np.arange(ins.x)[None, :, None, None]
+        u = np.arange(ins.kh)[None, None, :, None]
+        v = np.arange(ins.kw)[None, None, None, :]
+        rows = ins.a_row + (i * ins.sy + u) * ins.pitch + j * ins.sx + v
+        return self.sp[rows.reshape(ins.y * ins.x, ins.kh * ins.kw)].astype(np.int64)
+
+    def _vmax(self, index, ins):
+        self._vector_result(index, ins, self._window(ins).max(axis=1), ins.y * ins.x * ins.kh * ins.kw)
+
+    def _vsum(self, index, ins):
+        self._vector_result(index, ins, self._window(ins).sum(axis=1), ins.y * ins.x * ins.kh * ins.kw)
+
+    def _vmac(self, index, ins):
+        w = self.sp[ins.w_row:ins.w_row + ins.kh * ins.kw].astype(np.int64)
+        self._vector_result(index, ins, (self._window(ins) * w[None]).sum(axis=1),
+                            (ins.y * ins.x + 1) * ins.kh * ins.kw)
+        self.stats["vector_macs"] = self.stats.get("vector_macs", 0) + ins.y * ins.x * ins.kh * ins.kw * self.cfg.n
 
     def _sync(self, index, ins):
         pass

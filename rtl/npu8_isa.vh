@@ -15,12 +15,18 @@
 `define NPU8_OP_CONFIG               4'd5
 `define NPU8_OP_SYNC                 4'd6
 `define NPU8_OP_HALT                 4'd7
-`define NPU8_OP_LEGAL(op)            (((op) >= 4'd1) && ((op) <= 4'd7))
+`define NPU8_OP_VADD                 4'd8
+`define NPU8_OP_VMAX                 4'd9
+`define NPU8_OP_VSUM                 4'd10
+`define NPU8_OP_VMAC                 4'd11
+`define NPU8_OP_VCONFIG              4'd12
+`define NPU8_OP_LEGAL(op)            (((op) >= 4'd1) && ((op) <= 4'd12))
 
 // ---- which queue an opcode issues to (the rest the decoder handles itself)
 `define NPU8_TO_LOAD_Q(op)           (((op) == `NPU8_OP_LOAD) || ((op) == `NPU8_OP_PAD))
 `define NPU8_TO_COMPUTE_Q(op)        (((op) == `NPU8_OP_MATMUL))
 `define NPU8_TO_STORE_Q(op)          (((op) == `NPU8_OP_STORE))
+`define NPU8_TO_VECTOR_Q(op)         (((op) == `NPU8_OP_VADD) || ((op) == `NPU8_OP_VMAX) || ((op) == `NPU8_OP_VSUM) || ((op) == `NPU8_OP_VMAC))
 
 // ---- error codes (docs/isa.md section 5)
 `define NPU8_ERR_W                   4
@@ -61,6 +67,8 @@
 
 // ---- STORE (opcode 3): fields and reserved bits
 `define NPU8_STORE_QUANT             4:4
+`define NPU8_STORE_PC                5:5
+`define NPU8_STORE_QROW              63:48
 `define NPU8_STORE_ROW               23:8
 `define NPU8_STORE_Y                 31:24
 `define NPU8_STORE_X                 43:32
@@ -69,7 +77,7 @@
 `define NPU8_STORE_ADDR              95:64
 `define NPU8_STORE_XS                107:96
 `define NPU8_STORE_YS                127:108
-`define NPU8_STORE_RESERVED          128'h0000000000000000ffff0000000000e0
+`define NPU8_STORE_RESERVED          128'h000000000000000000000000000000c0
 
 // ---- PAD (opcode 4): fields and reserved bits
 `define NPU8_PAD_MEM                 4:4
@@ -92,29 +100,91 @@
 // ---- HALT (opcode 7): fields and reserved bits
 `define NPU8_HALT_RESERVED           128'hfffffffffffffffffffffffffffffff0
 
+// ---- VADD (opcode 8): fields and reserved bits
+`define NPU8_VADD_U8                 4:4
+`define NPU8_VADD_ACC_ROW            23:8
+`define NPU8_VADD_A_ROW              39:24
+`define NPU8_VADD_B_ROW              55:40
+`define NPU8_VADD_COUNT              71:56
+`define NPU8_VADD_RESERVED           128'hffffffffffffff0000000000000000e0
+
+// ---- VMAX (opcode 9): fields and reserved bits
+`define NPU8_VMAX_ACC_ROW            23:8
+`define NPU8_VMAX_A_ROW              39:24
+`define NPU8_VMAX_Y                  63:56
+`define NPU8_VMAX_X                  75:64
+`define NPU8_VMAX_PITCH              91:76
+`define NPU8_VMAX_SY                 95:92
+`define NPU8_VMAX_SX                 99:96
+`define NPU8_VMAX_KH                 107:100
+`define NPU8_VMAX_KW                 115:108
+`define NPU8_VMAX_RESERVED           128'hfff000000000000000ffff00000000f0
+
+// ---- VSUM (opcode 10): fields and reserved bits
+`define NPU8_VSUM_ACC                4:4
+`define NPU8_VSUM_ACC_ROW            23:8
+`define NPU8_VSUM_A_ROW              39:24
+`define NPU8_VSUM_Y                  63:56
+`define NPU8_VSUM_X                  75:64
+`define NPU8_VSUM_PITCH              91:76
+`define NPU8_VSUM_SY                 95:92
+`define NPU8_VSUM_SX                 99:96
+`define NPU8_VSUM_KH                 107:100
+`define NPU8_VSUM_KW                 115:108
+`define NPU8_VSUM_RESERVED           128'hfff000000000000000ffff00000000e0
+
+// ---- VMAC (opcode 11): fields and reserved bits
+`define NPU8_VMAC_ACC                4:4
+`define NPU8_VMAC_W_ROW              55:40
+`define NPU8_VMAC_ACC_ROW            23:8
+`define NPU8_VMAC_A_ROW              39:24
+`define NPU8_VMAC_Y                  63:56
+`define NPU8_VMAC_X                  75:64
+`define NPU8_VMAC_PITCH              91:76
+`define NPU8_VMAC_SY                 95:92
+`define NPU8_VMAC_SX                 99:96
+`define NPU8_VMAC_KH                 107:100
+`define NPU8_VMAC_KW                 115:108
+`define NPU8_VMAC_RESERVED           128'hfff000000000000000000000000000e0
+
+// ---- VCONFIG (opcode 12): fields and reserved bits
+`define NPU8_VCONFIG_RA              63:32
+`define NPU8_VCONFIG_RB              95:64
+`define NPU8_VCONFIG_FIXED           127:96
+`define NPU8_VCONFIG_RESERVED        128'h000000000000000000000000fffffff0
+
 // ---- CONFIG snapshot: the configuration registers each LOAD/STORE carries in its queue entry
-`define NPU8_CFG_W                   47
+`define NPU8_CFG_W                   143
 `define NPU8_CFG_MULTIPLIER          23:0
 `define NPU8_CFG_SHIFT               29:24
 `define NPU8_CFG_OUT_ZP              37:30
 `define NPU8_CFG_PAD                 45:38
 `define NPU8_CFG_RELU                46:46
+`define NPU8_CFG_FIXED               78:47
+`define NPU8_CFG_RB                  110:79
+`define NPU8_CFG_RA                  142:111
+`define NPU8_CFG_CONFIG_PART         46:0
 `define NPU8_CFG_FROM_CONFIG(w)      {w[`NPU8_CONFIG_RELU], w[`NPU8_CONFIG_PAD], w[`NPU8_CONFIG_OUT_ZP], w[`NPU8_CONFIG_SHIFT], w[`NPU8_CONFIG_MULTIPLIER]}
+`define NPU8_CFG_VCONFIG_PART        142:47
+`define NPU8_CFG_FROM_VCONFIG(w)     {w[`NPU8_VCONFIG_RA], w[`NPU8_VCONFIG_RB], w[`NPU8_VCONFIG_FIXED]}
 
 // ---- queue entry {index, cfg, word}: what a unit sees at its queue head
-`define NPU8_QE_W                    191
+`define NPU8_QE_W                    287
 `define NPU8_INDEX_W                 16
 `define NPU8_QE_WORD                 127:0
-`define NPU8_QE_CFG                  174:128
-`define NPU8_QE_INDEX                190:175
+`define NPU8_QE_CFG                  270:128
+`define NPU8_QE_INDEX                286:271
 `define NPU8_QE_CFG_MULTIPLIER       151:128
 `define NPU8_QE_CFG_SHIFT            157:152
 `define NPU8_QE_CFG_OUT_ZP           165:158
 `define NPU8_QE_CFG_PAD              173:166
 `define NPU8_QE_CFG_RELU             174:174
+`define NPU8_QE_CFG_FIXED            206:175
+`define NPU8_QE_CFG_RB               238:207
+`define NPU8_QE_CFG_RA               270:239
 
 // ---- footprint: the ranges an instruction reads and writes, compared by the hazard check
-`define NPU8_FP_W                    219
+`define NPU8_FP_W                    268
 `define NPU8_ROW_SPAN_W              24
 `define NPU8_DRAM_SPAN_W             34
 `define NPU8_FP_DRAM_HI              33:0
@@ -132,5 +202,8 @@
 `define NPU8_FP_SPW_HI               193:170
 `define NPU8_FP_SPW_LO               217:194
 `define NPU8_FP_SPW_RD               218:218
+`define NPU8_FP_ACCP_HI              242:219
+`define NPU8_FP_ACCP_LO              266:243
+`define NPU8_FP_ACCP_RD              267:267
 
 `endif

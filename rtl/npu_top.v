@@ -1,6 +1,7 @@
 // npu8: the accelerator (docs/architecture.md). AXI4-Lite CSRs in, AXI4 master to DRAM out, interrupt out.
-// The controller fetches and issues; the load, compute and store units execute; the scratchpad, the
-// accumulator (its write port favouring the array's results) and the MAC array hold and compute the data.
+// The controller fetches and issues; the load, compute, store and vector units execute; the scratchpad, the
+// accumulator (its write port favouring the array's results) and the MAC array hold and compute the data. The
+// vector unit shares the compute unit's scratchpad port and the load unit's accumulator write port.
 `timescale 1ns / 1ps
 `include "npu8_isa.vh"
 module npu_top #(
@@ -41,9 +42,9 @@ module npu_top #(
     wire [15:0]  inst_count, err_index;
     wire [3:0]   err_code;
     wire [31:0]  cycles, stall_dep, stall_full, retired, mac_active, stall_weight, stall_dma_rd, stall_dma_wr,
-                 rd_bytes, wr_bytes, stall_other;
+                 rd_bytes, wr_bytes, stall_other, vec_active, stall_vec;
 
-    csr_regs #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES), .NCNT(11)) u_csr (
+    csr_regs #(.N(N), .SP_ROWS(SP_ROWS), .ACC_ROWS(ACC_ROWS), .DRAM_BYTES(DRAM_BYTES), .NCNT(13)) u_csr (
         .clk(clk), .rst_n(rst_n),
         .s_axil_awaddr(s_axil_awaddr), .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
         .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
@@ -53,17 +54,17 @@ module npu_top #(
         .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
         .start(start), .inst_base(inst_base), .inst_count(inst_count), .busy(busy), .done(done),
         .err_code(err_code), .err_index(err_index), .done_pulse(ctrl_irq),
-        .counters({stall_other, wr_bytes, rd_bytes, stall_dma_wr, stall_dma_rd, stall_weight, mac_active, retired, stall_full,
+        .counters({stall_vec, vec_active, stall_other, wr_bytes, rd_bytes, stall_dma_wr, stall_dma_rd, stall_weight, mac_active, retired, stall_full,
                    stall_dep, cycles}),
         .irq(irq));
 
     wire         f_rq_valid, f_rq_ready, f_rd_ready;
     wire [31:0]  f_rq_addr;
     wire [15:0]  f_rq_beats;
-    wire         lq_valid, lq_done, lq_err, cq_valid, cq_done, cq_err, sq_valid, sq_done, sq_err;
-    wire [`NPU8_QE_W-1:0] lq_head, cq_head, sq_head, cq_next;
+    wire         lq_valid, lq_done, lq_err, cq_valid, cq_done, cq_err, sq_valid, sq_done, sq_err, vq_valid, vq_done, vq_err;
+    wire [`NPU8_QE_W-1:0] lq_head, cq_head, sq_head, cq_next, vq_head;
     wire         cq_next_valid;
-    wire         ev_mac_active, ev_stall_weight, ev_stall_dma_rd, ev_stall_dma_wr;
+    wire         ev_mac_active, ev_stall_weight, ev_stall_dma_rd, ev_stall_dma_wr, ev_vec_active, ev_stall_vec;
     wire [15:0]  ev_rd_bytes, ev_wr_bytes;
     // AXI master client side
     wire [1:0]   rq_ready, rd_valid, rd_last;
@@ -79,12 +80,13 @@ module npu_top #(
         .lq_valid(lq_valid), .lq_head(lq_head), .lq_done(lq_done), .lq_err(lq_err),
         .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(cq_next_valid), .cq_next(cq_next),
         .cq_done(cq_done), .cq_err(cq_err), .sq_valid(sq_valid), .sq_head(sq_head), .sq_done(sq_done), .sq_err(sq_err),
+        .vq_valid(vq_valid), .vq_head(vq_head), .vq_done(vq_done), .vq_err(vq_err),
         .ev_mac_active(ev_mac_active), .ev_stall_weight(ev_stall_weight), .ev_stall_dma_rd(ev_stall_dma_rd),
-        .ev_stall_dma_wr(ev_stall_dma_wr), .ev_rd_bytes(ev_rd_bytes), .ev_wr_bytes(ev_wr_bytes),
-        .cycles(cycles), .stall_dep(stall_dep), .stall_full(stall_full), .retired(retired),
+        .ev_stall_dma_wr(ev_stall_dma_wr), .ev_vec_active(ev_vec_active), .ev_stall_vec(ev_stall_vec),
+        .ev_rd_bytes(ev_rd_bytes), .ev_wr_bytes(ev_wr_bytes), .cycles(cycles), .stall_dep(stall_dep), .stall_full(stall_full), .retired(retired),
         .mac_active(mac_active), .stall_weight(stall_weight), .stall_dma_rd(stall_dma_rd),
         .stall_dma_wr(stall_dma_wr), .rd_bytes(rd_bytes), .wr_bytes(wr_bytes),
-        .stall_other(stall_other));
+        .stall_other(stall_other), .vec_active(vec_active), .stall_vec(stall_vec));
     assign f_rq_ready = rq_ready[0];
 
     // ---- execution units ----------------------------------------------------------------------------------
@@ -116,6 +118,23 @@ module npu_top #(
         .o_tag(o_tag), .acc_valid(c_acc_valid), .acc_acc(c_acc_acc), .acc_row(c_acc_row), .acc_data(c_acc_data),
         .ev_mac_active(ev_mac_active), .ev_stall_weight(ev_stall_weight));
 
+    wire            v_sp_valid, v_sp_ready, v_sp_rsp_valid, v_acc_valid, v_acc_ready, v_acc_acc;
+    wire [15:0]     v_sp_row, v_acc_row;
+    wire [N*32-1:0] v_acc_data;
+    // the compute unit's scratchpad reads and the vector unit's share port 1
+    wire            p1_valid, p1_ready, p1_rsp_valid;
+    wire [15:0]     p1_row;
+    vector_unit #(.N(N)) u_vector (
+        .clk(clk), .rst_n(rst_n), .vq_valid(vq_valid), .vq_head(vq_head), .vq_done(vq_done), .vq_err(vq_err),
+        .sp_valid(v_sp_valid), .sp_ready(v_sp_ready), .sp_row(v_sp_row), .sp_rsp_valid(v_sp_rsp_valid),
+        .sp_rdata(c_sp_rdata), .acc_valid(v_acc_valid), .acc_ready(v_acc_ready), .acc_acc(v_acc_acc),
+        .acc_row(v_acc_row), .acc_data(v_acc_data), .ev_vec_active(ev_vec_active), .ev_stall_vec(ev_stall_vec));
+    sp_read_share u_sp_share (
+        .clk(clk), .rst_n(rst_n), .c0_valid(c_sp_valid), .c0_ready(c_sp_ready), .c0_row(c_sp_row),
+        .c0_rsp_valid(c_sp_rsp_valid), .c1_valid(v_sp_valid), .c1_ready(v_sp_ready), .c1_row(v_sp_row),
+        .c1_rsp_valid(v_sp_rsp_valid), .p_valid(p1_valid), .p_ready(p1_ready), .p_row(p1_row),
+        .p_rsp_valid(p1_rsp_valid));
+
     wire            s_r_valid, s_r_ready, s_r_rsp_valid, wq_valid, wq_ready, wd_valid, wd_ready, wr_done, wr_err;
     wire [15:0]     s_r_row, wq_beats, wd_strb;
     wire [N*32-1:0] s_r_data;
@@ -136,19 +155,27 @@ module npu_top #(
         .clk(clk), .rst_n(rst_n),
         .p0_valid(l_sp_valid), .p0_ready(l_sp_ready), .p0_we(1'b1), .p0_row(l_sp_row), .p0_lane_en({N{1'b1}}),
         .p0_wdata(l_sp_wdata), .p0_rsp_valid(p0_rsp_valid), .p0_rsp_err(p0_rsp_err), .p0_rdata(p0_rdata),
-        .p1_valid(c_sp_valid), .p1_ready(c_sp_ready), .p1_we(1'b0), .p1_row(c_sp_row), .p1_lane_en({N{1'b0}}),
-        .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(c_sp_rsp_valid), .p1_rsp_err(c_sp_rsp_err), .p1_rdata(c_sp_rdata),
+        .p1_valid(p1_valid), .p1_ready(p1_ready), .p1_we(1'b0), .p1_row(p1_row), .p1_lane_en({N{1'b0}}),
+        .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(p1_rsp_valid), .p1_rsp_err(c_sp_rsp_err), .p1_rdata(c_sp_rdata),
         .conflicts(conflicts));
 
     // The array's results cannot wait: they own their accumulator bank's write port whenever they have one; a
     // load-unit preload (a bias) into the other bank goes on at the same time (double-buffered accumulator).
-    wire            acc_r_rsp_err, acc_wb_valid;
-    wire [N*32-1:0] acc_wb_data;
+    wire            acc_r_rsp_err, acc_wb_valid, acc_b_wb_valid, pb_valid, pb_ready, pb_acc, pb_vec;
+    wire [N*32-1:0] acc_wb_data, acc_b_wb_data, pb_data;
+    wire [15:0]     pb_row;
+    // the load unit's ACC writes (biases) and the vector unit's results share write port B
+    acc_write_share #(.N(N)) u_acc_share (
+        .clk(clk), .rst_n(rst_n), .c0_valid(l_acc_valid), .c0_ready(l_acc_ready), .c0_row(l_acc_row),
+        .c0_data(l_acc_wdata), .c1_valid(v_acc_valid), .c1_ready(v_acc_ready), .c1_acc(v_acc_acc),
+        .c1_row(v_acc_row), .c1_data(v_acc_data), .p_valid(pb_valid), .p_ready(pb_ready), .p_acc(pb_acc),
+        .p_row(pb_row), .p_data(pb_data), .served1(pb_vec));
     accumulator_banks #(.N(N), .ROWS(ACC_ROWS)) u_acc (
         .clk(clk), .rst_n(rst_n),
         .a_valid(c_acc_valid), .a_acc(c_acc_acc), .a_row(c_acc_row), .a_data(c_acc_data),
         .a_wb_valid(acc_wb_valid), .a_wb_data(acc_wb_data),
-        .b_valid(l_acc_valid), .b_ready(l_acc_ready), .b_row(l_acc_row), .b_data(l_acc_wdata),
+        .b_valid(pb_valid), .b_ready(pb_ready), .b_acc(pb_acc), .b_row(pb_row), .b_data(pb_data),
+        .b_wb_valid(acc_b_wb_valid), .b_wb_data(acc_b_wb_data),
         .r_valid(s_r_valid), .r_ready(s_r_ready), .r_row(s_r_row), .r_rsp_valid(s_r_rsp_valid),
         .r_rsp_err(acc_r_rsp_err), .r_data(s_r_data));
 
@@ -176,6 +203,6 @@ module npu_top #(
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, c_sp_rsp_err, conflicts, array_busy, shadow_full,
-                    acc_wb_valid, acc_wb_data, acc_r_rsp_err, f_rq_ready};
+                    acc_wb_valid, acc_wb_data, acc_b_wb_valid, acc_b_wb_data, pb_vec, acc_r_rsp_err, f_rq_ready};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -2,7 +2,9 @@
 
 1. MAC utilisation (useful MACs / (N^2 x cycles)) and the cycle breakdown from the hardware counters, for the
    cases of verif/top/bench_programs.py on Verilator (N=8, DRAM latency 100 cycles, 128-bit bus): a 256^3
-   GEMM from the scratchpad, the same GEMM from DRAM, a 3x3 pad-1 conv layer 56x56x64 -> 64.
+   GEMM from the scratchpad, the same GEMM from DRAM, a 3x3 pad-1 conv layer 56x56x64 -> 64; each vector
+   operation streaming from the scratchpad (elements per cycle against the unit's peak, and what the gap is);
+   a depthwise 3x3 pad-1 layer 56x56x64 against the 1/N bound of a weight-stationary array.
 2. Simulation speed (simulated cycles per wall second), for each bench case (Verilator) and for the smoke mix
    (TopSmokeTest's programs, both simulators): (a) the cocotb environment scoring every tile, (b) the same with
    the tile monitors and collectors off, (c) the native baseline -- the same RTL, testbench and programs with
@@ -29,6 +31,10 @@ from sim.summary import run_summary
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"gemm_sp": 0.95, "gemm_dram": 0.85, "conv": 0.75}
+ALL_CASES = "gemm_sp,gemm_dram,conv,vadd_sp,vmax_sp,vsum_sp,vmac_sp,depthwise"
+VECTOR_PEAK = {"vadd_sp": 0.5, "vmax_sp": 1.0, "vsum_sp": 1.0, "vmac_sp": 1.0}   # elements (rows) per cycle
+CYCLE_PARTS = ("mac_active", "vec_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_vec", "stall_dep",
+               "stall_full", "stall_other")
 
 
 def generation_speed() -> dict:
@@ -43,14 +49,14 @@ def generation_speed() -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", default="gemm_sp,gemm_dram,conv")
+    ap.add_argument("--cases", default=ALL_CASES)
     ap.add_argument("--out", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-sim-speed", action="store_true", help="skip the smoke runs that measure both simulators")
     args = ap.parse_args(argv)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    report = {"utilisation": {}, "sim_speed": {}, "generation": generation_speed()}
+    report = {"utilisation": {}, "vector": {}, "sim_speed": {}, "generation": generation_speed()}
 
     saved = {k: os.environ.get(k) for k in ("NPU8_BENCH", "NPU8_TILE_MONITORS", "NPU8_RECORD")}
     try:
@@ -105,12 +111,20 @@ def _measure(args, out_dir: Path, report: dict) -> int:
         report["nightly"] = _nightly_throughput(out_dir, args.seed)
 
     lines = ["# npu8 benchmark", "", "## MAC utilisation (N=8, DRAM latency 100 cycles, 128-bit bus)", "",
-             "| case | MACs | cycles | utilisation | target | MAC-active | weight | DMA rd | DMA wr | dep | full | other |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| case | MACs | cycles | utilisation | target | MAC-active | vec-active | weight | DMA rd | DMA wr | vec stall "
+             "| dep | full | other |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for case, u in report["utilisation"].items():
+        if case in report["vector"]:
+            continue
         br = u["breakdown"]
         lines.append(f"| {case} | {u['macs']:,} | {u['cycles']:,} | {100 * u['utilisation']:.1f} % | "
                      f"{100 * (u['target'] or 0):.0f} % | " + " | ".join(f"{100 * br[k]:.1f} %" for k in br) + " |")
+    if report["vector"]:
+        lines += ["", "## Vector unit (N=8; operands in the scratchpad, except depthwise: lowered, from DRAM)", "",
+                  "| case | work | cycles | peak | measured | of peak | where the rest goes |", "|---|---|---|---|---|---|---|"]
+        for case, v in report["vector"].items():
+            lines.append(f"| {case} | {v['work']} | {v['cycles']:,} | {v['peak']} | {v['measured']} | "
+                         f"{100 * v['of_peak']:.1f} % | {v['gap']} |")
     lines += ["", "## Simulation speed (simulated cycles per second)", "",
               "(a) cocotb, every tile scored; (b) cocotb, tile monitors off; (c) native (no cocotb, same RTL and "
               "programs)", "", "| run | a | b | c | a/c | native counters |", "|---|---|---|---|---|---|"]
@@ -136,10 +150,21 @@ def _utilisation(report: dict, case: str, b: dict):
     c, n2 = b["counters"], b["n"] ** 2
     report["utilisation"][case] = {
         "macs": b["macs"], "cycles": c["cycles"], "utilisation": b["macs"] / (n2 * c["cycles"]),
-        "target": TARGETS.get(case), "breakdown": {k: c[k] / c["cycles"] for k in (
-            "mac_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_dep", "stall_full",
-            "stall_other")},
+        "target": TARGETS.get(case), "breakdown": {k: c[k] / c["cycles"] for k in CYCLE_PARTS},
         "dma_bytes": c["rd_bytes"] + c["wr_bytes"], "instructions": b["instructions"]}
+    n, cyc = b["n"], c["cycles"]
+    gap = ", ".join(f"{k.replace('stall_', '')} {100 * c[k] / cyc:.1f} %" for k in CYCLE_PARTS[2:] if c[k])
+    if case in VECTOR_PEAK:
+        peak = VECTOR_PEAK[case]
+        rows = b["vector_reads"] * peak                  # output rows (elements of N lanes)
+        report["vector"][case] = {"work": f"{rows:,.0f} rows", "cycles": cyc, "peak": f"{peak} rows/cycle",
+                                  "measured": f"{rows / cyc:.3f} rows/cycle", "of_peak": rows / cyc / peak,
+                                  "gap": gap}
+    elif case == "depthwise":
+        bound = b["vector_macs"] / (n * cyc)             # of N MACs a cycle, the 1/N of N^2 the array allows
+        report["vector"][case] = {"work": f"{b['vector_macs']:,} MACs", "cycles": cyc,
+                                  "peak": f"1/N = {n} MACs/cycle", "measured": f"{b['vector_macs'] / cyc:.2f} MACs/cycle",
+                                  "of_peak": bound, "gap": gap}
 
 
 def _native(rec: Path, params: dict, sim: str, per_program: bool = False) -> tuple[float, str]:

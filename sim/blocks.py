@@ -71,13 +71,15 @@ BLOCKS = {b.name: b for b in [
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("load/hdl", "interconnect/hdl", "common/hdl")),
     Block("compute_unit", "tb_compute", ("compute", "mac_array", "sram"), "verif.compute.compute_tests",
           {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("compute/hdl", "common/hdl")),
-    Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
+    Block("vector_unit", "tb_vector", ("vector", "sram"), "verif.vector.vector_tests",
+          {"N": 8, "SP_ROWS": 64, "ACC_ROWS": 48}, tb_dirs=("vector/hdl", "common/hdl")),
+    Block("npu_top", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array", "vector"),
           "verif.top.top_tests", {"N": 8, "SP_ROWS": 256, "ACC_ROWS": 128, "DRAM_BYTES": 16384},
           tb_dirs=("top/hdl", "interconnect/hdl", "common/hdl")),
     # the regression runner's self-test: a pass, a hang only the wall-clock watchdog ends, a simulator crash
     Block("planted", "csr_regs", ("interconnect",), "verif.common.planted_tests", {}),
     # make bench: the same testbench at the sizes the benchmark programs need (sim/bench.py)
-    Block("npu_top_bench", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array"),
+    Block("npu_top_bench", "tb_npu_top", ("", "ctrl", "interconnect", "load", "compute", "store", "sram", "mac_array", "vector"),
           "verif.top.bench_tests", {"N": 8, "SP_ROWS": 16384, "ACC_ROWS": 1024, "DRAM_BYTES": 0x100000},
           tb_dirs=("top/hdl", "interconnect/hdl", "common/hdl")),
 ]}

@@ -9,7 +9,7 @@ import pytest
 
 from golden import isa, isa_header, reference_interp
 from golden.isa import FIELDS, Op
-from golden.layout import CONFIG_SNAPSHOT, FOOTPRINT, QUEUE_ENTRY, config_snapshot, queue_entry
+from golden.layout import CONFIG_SNAPSHOT, FOOTPRINT, QUEUE_ENTRY, config_snapshot, queue_entry, snapshot_configs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,15 +41,17 @@ def test_header_field_macros_match_the_field_table():
         for f in fields:
             assert d[f"NPU8_{op.name}_{f.name.upper()}"] == f"{f.lo + f.width - 1}:{f.lo}"
         assert int(d[f"NPU8_{op.name}_RESERVED"].split("'h")[1], 16) == isa.RESERVED_MASK[op]
-    assert d["NPU8_QE_W"] == str(QUEUE_ENTRY.width) == "191"
-    assert d["NPU8_FP_W"] == str(FOOTPRINT.width) == "219"
-    assert d["NPU8_QE_CFG_RELU"] == "174:174" and d["NPU8_QE_INDEX"] == "190:175"
+    assert d["NPU8_QE_W"] == str(QUEUE_ENTRY.width) == "287"
+    assert d["NPU8_FP_W"] == str(FOOTPRINT.width) == "268"
+    assert d["NPU8_QE_CFG_RELU"] == "174:174" and d["NPU8_QE_INDEX"] == "286:271"
+    assert d["NPU8_QE_CFG_RA"] == "270:239" and d["NPU8_CFG_VCONFIG_PART"] == "142:47"
 
 
 def test_config_snapshot_and_queue_entry_round_trip():
     conf = isa.make(Op.CONFIG, relu=1, pad=-5, out_zp=-128, shift=63, multiplier=0xABCDEF)
     snap = config_snapshot(conf)
-    assert CONFIG_SNAPSHOT.unpack(snap) == {"relu": 1, "pad": -5, "out_zp": -128, "shift": 63, "multiplier": 0xABCDEF}
+    assert CONFIG_SNAPSHOT.unpack(snap) == {"relu": 1, "pad": -5, "out_zp": -128, "shift": 63, "multiplier": 0xABCDEF,
+                                            "ra": 0, "rb": 0, "fixed": 0}
     # the snapshot reads {relu, pad, out_zp, shift, multiplier} from its top bit down
     assert snap >> 46 == 1 and snap & 0xFFFFFF == 0xABCDEF
     assert config_snapshot(None) == 0
@@ -58,8 +60,13 @@ def test_config_snapshot_and_queue_entry_round_trip():
     assert qe == {"word": word, "cfg": snap, "index": 513}
     with pytest.raises(ValueError, match="qe.index=70000 outside 0..65535"):
         queue_entry(70000, word)
-    with pytest.raises(ValueError, match="from CONFIG"):
+    with pytest.raises(ValueError, match="from CONFIG or VCONFIG"):
         config_snapshot(isa.make(Op.SYNC))
+    # VCONFIG sets its own part, above CONFIG's; each instruction replaces only its part
+    vconf = isa.make(Op.VCONFIG, ra=0x3F000000, rb=0x40000000, fixed=0xC1200000)
+    both = config_snapshot(conf, vconf)
+    assert both & ((1 << 47) - 1) == snap and CONFIG_SNAPSHOT.unpack(both)["ra"] == 0x3F000000
+    assert snapshot_configs(both) == (isa.Instr(Op.CONFIG, conf.f), isa.Instr(Op.VCONFIG, vconf.f))
 
 
 def test_reference_interpreter_transcribes_the_same_fields():

@@ -16,7 +16,7 @@ def test_every_error_code_of_the_decoder_has_its_checks():
     codes = {c.code for c in CHECKS}
     assert codes == {ErrorCode(k) for k in range(1, 9)}          # BUS is the memory's, not a check
     assert [c.name for c in CHECKS if c.op == Op.LOAD][:3] == ["LOAD.reserved", "LOAD.y_zero", "LOAD.x_zero"]
-    assert len(BY_NAME) == len(CHECKS) == 30
+    assert len(BY_NAME) == len(CHECKS) == 64
 
 
 @pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: f"N{c.n}")

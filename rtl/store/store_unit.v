@@ -1,6 +1,6 @@
 // Store unit (docs/architecture.md, "Execution units"): executes STORE, the head of the store queue.
 // Element k = (i, j) is ACC row `row + k`; its lanes, requantised (N requant_lanes, with the CONFIG snapshot the
-// instruction carries) or kept as int32, are `eb` bytes written to DRAM at `addr + i*ys + j*xs` as one strobed
+// instruction carries, or per lane with the multiplier and shift of ACC row `qrow`, read first) or kept as int32, are `eb` bytes written to DRAM at `addr + i*ys + j*xs` as one strobed
 // AXI write transfer of whole bus words.
 // Two stages that overlap: a reader issues the ACC reads back to back (one a cycle, at most EQ elements ahead
 // of the writer) and pushes each element, requantised or raw, into a small FIFO; a writer takes the FIFO head,
@@ -42,7 +42,7 @@ module store_unit #(
     output wire             ev_stall_dma_wr,
     output reg  [15:0]      ev_wr_bytes
 );
-    localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
+    localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2, S_PARAM = 2'd3;
     wire [`NPU8_INSTR_W-1:0] hw = sq_head[`NPU8_QE_WORD];
     wire [7:0]  h_y = hw[`NPU8_STORE_Y];
     wire [11:0] h_x = hw[`NPU8_STORE_X];
@@ -63,26 +63,35 @@ module store_unit #(
     reg [7:0]   zp;
     reg [19:0]  total;                    // elements, y * x
     reg         any_err;
+    // per-channel requantisation: lane g's multiplier and shift, from ACC row qrow (docs/isa.md 4.1)
+    reg         pcm, p_sent;
+    reg [15:0]  qrow;
+    reg [N*24-1:0] p_mult;
+    reg [N*6-1:0]  p_shift;
+    wire        in_param = state == S_PARAM;
 
     // ---- reader: ACC reads in element order, requantised, into the FIFO -----------------------------------
     reg  [19:0]     k_r;                  // next element to read
     reg  [2:0]      ahead;                // elements read (or being read) and not yet popped by the writer
     wire            pop;
-    assign r_valid = state == S_RUN && k_r != total && ahead != EQ;
-    assign r_row   = row + k_r[15:0];
-    wire            r_fire = r_valid && r_ready;
+    assign r_valid = (state == S_RUN && k_r != total && ahead != EQ) || (in_param && !p_sent);
+    assign r_row   = in_param ? qrow : row + k_r[15:0];
+    wire            r_fire = r_valid && r_ready && !in_param;   // an element read (the parameter row is not one)
+    wire            elem_rsp = r_rsp_valid && !in_param;
 
     wire [N-1:0]    q_valid;
     wire [N*8-1:0]  q_bytes;
     genvar g;
     generate
         for (g = 0; g < N; g = g + 1) begin : g_lane
-            requant_lane u_q (.clk(clk), .in_valid(r_rsp_valid && quant), .acc(r_data[g*32 +: 32]),
-                              .multiplier(mult), .shift(shift), .out_zp(zp), .relu(relu), .out_valid(q_valid[g]),
+            wire [23:0] lane_mult  = pcm ? p_mult[g*24 +: 24] : mult;
+            wire [5:0]  lane_shift = pcm ? p_shift[g*6 +: 6] : shift;
+            requant_lane u_q (.clk(clk), .in_valid(elem_rsp && quant), .acc(r_data[g*32 +: 32]),
+                              .multiplier(lane_mult), .shift(lane_shift), .out_zp(zp), .relu(relu), .out_valid(q_valid[g]),
                               .y(q_bytes[g*8 +: 8]));
         end
     endgenerate
-    wire            push   = quant ? q_valid[0] : r_rsp_valid;
+    wire            push   = quant ? q_valid[0] : elem_rsp;
     wire [EW-1:0]   push_d = quant ? {{(EW - N * 8){1'b0}}, q_bytes} : r_data;
     reg  [EW-1:0]   fifo [0:3];
     reg  [1:0]      f_wr, f_rd;
@@ -120,11 +129,12 @@ module store_unit #(
     assign pop      = last;
     assign ev_stall_dma_wr = (wq_valid && !wq_ready) || (wd_valid && !wd_ready) || state == S_DRAIN;
 
+    integer pl;
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE; sq_done <= 1'b0; sq_err <= 1'b0; ev_wr_bytes <= 16'd0;
             k_r <= 20'd0; ahead <= 3'd0; f_wr <= 2'd0; f_rd <= 2'd0; f_count <= 3'd0;
-            w_data <= 1'b0; w_out <= 7'd0; i <= 8'd0; quant <= 1'b0;
+            w_data <= 1'b0; w_out <= 7'd0; i <= 8'd0; quant <= 1'b0; pcm <= 1'b0; p_sent <= 1'b0;
         end else begin
             sq_done <= 1'b0;
             sq_err  <= 1'b0;                    // err qualifies a done: it is a pulse with it
@@ -168,10 +178,21 @@ module store_unit #(
                     total <= {12'd0, h_y} * {8'd0, h_x};
                     k_r <= 20'd0; i <= 8'd0; j <= 12'd0; any_err <= 1'b0;
                     row_addr <= hw[`NPU8_STORE_ADDR]; e_addr <= hw[`NPU8_STORE_ADDR];
-                    state <= S_RUN;
+                    pcm <= hw[`NPU8_STORE_PC]; qrow <= hw[`NPU8_STORE_QROW]; p_sent <= 1'b0;
+                    state <= hw[`NPU8_STORE_PC] ? S_PARAM : S_RUN;
+                end
+                S_PARAM: begin   // one read of the parameter row, then the elements
+                    if (r_valid && r_ready) p_sent <= 1'b1;
+                    if (r_rsp_valid) begin
+                        for (pl = 0; pl < N; pl = pl + 1) begin
+                            p_mult[pl*24 +: 24] <= r_data[pl*32 +: 24];
+                            p_shift[pl*6 +: 6]  <= r_data[pl*32 + 24 +: 6];
+                        end
+                        state <= S_RUN;
+                    end
                 end
                 S_RUN: if (last && j + 12'd1 == x && i + 8'd1 == y) state <= S_DRAIN;
-                default: if (w_out == 7'd0) begin   // S_DRAIN: every write answered; tell the queue
+                S_DRAIN: if (w_out == 7'd0) begin   // every write answered; tell the queue
                     sq_done <= 1'b1;
                     sq_err  <= any_err;
                     state   <= S_IDLE;

@@ -28,7 +28,7 @@ class UnitDriver(uvm_driver):
             if isinstance(item, PreloadItem):
                 await self.bfm.preload(item.mem, item.base, item.data)
             elif isinstance(item, InstrItem):
-                await self.bfm.execute(queue_entry(self.index, isa.encode(item.ins), config_snapshot(item.conf)))
+                await self.bfm.execute(queue_entry(self.index, isa.encode(item.ins), config_snapshot(item.conf, item.vconf)))
                 self.index += 1
             else:
                 raise TypeError(f"{self.get_full_name()}: cannot drive a {type(item).__name__}")

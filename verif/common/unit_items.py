@@ -9,19 +9,20 @@ from pyuvm import uvm_sequence_item
 
 from golden import isa
 from golden.asm import disassemble_one
-from golden.isa import Instr, Op
-from golden.layout import CONFIG_SNAPSHOT, QUEUE_ENTRY
+from golden.isa import Instr
+from golden.layout import QUEUE_ENTRY, snapshot_configs
 
 
 class InstrItem(uvm_sequence_item):
-    """One instruction for the unit's queue, with the CONFIG in force (its snapshot travels in the entry)."""
+    """One instruction for the unit's queue, with the CONFIG and VCONFIG in force (their snapshot travels in the
+    entry; None: the all-zero registers a program starts with)."""
 
-    def __init__(self, ins: Instr, conf: Instr | None = None):
+    def __init__(self, ins: Instr, conf: Instr | None = None, vconf: Instr | None = None):
         super().__init__(getattr(ins.op, "name", "illegal").lower())
-        self.ins, self.conf = ins, conf
+        self.ins, self.conf, self.vconf = ins, conf, vconf
 
     def __str__(self):
-        return disassemble_one(self.ins) + (f" with `{disassemble_one(self.conf)}`" if self.conf else "")
+        return disassemble_one(self.ins) + "".join(f" with `{disassemble_one(c)}`" for c in (self.conf, self.vconf) if c)
 
 
 class PreloadItem(uvm_sequence_item):
@@ -42,9 +43,10 @@ class Executed:
     err: int
     counters: dict
     cycle: int
+    vconf: Instr | None = None    # ... and the VCONFIG
 
     @classmethod
     def from_entry(cls, entry: int, err: int, counters: dict, cycle: int) -> "Executed":
         f = QUEUE_ENTRY.unpack(entry)
-        return cls(f["index"], isa.decode(f["word"]), isa.make(Op.CONFIG, **CONFIG_SNAPSHOT.unpack(f["cfg"])), err,
-                   counters, cycle)
+        conf, vconf = (isa.decode(isa.encode(c)) for c in snapshot_configs(f["cfg"]))
+        return cls(f["index"], isa.decode(f["word"]), conf, err, counters, cycle, vconf)

@@ -1,6 +1,6 @@
 """Scoreboard of an execution-unit environment. The predictor keeps the golden model's SP, ACC and DRAM, fed by
-the input monitor: a memory fill writes them; an executed instruction runs CONFIG (its entry's snapshot) +
-the instruction + HALT through golden.simulator from that state, and the result is the expectation. The
+the input monitor: a memory fill writes them; an executed instruction runs CONFIG and VCONFIG (its entry's
+snapshot) + the instruction + HALT through golden.simulator from that state, and the result is the expectation. The
 comparator, fed by the output monitor, matches each read-back against the oldest expectation: every row the
 model has defined (filled, or written by an executed instruction) must be defined in the RTL and equal, and
 the DRAM window byte for byte; then the unit's err. A block names its instructions in messages (`describe`)
@@ -64,9 +64,10 @@ class UnitPredictor(uvm_subscriber):
 
     def _execute(self, ex: Executed):
         image = self.dram.copy()
-        prog = np.frombuffer(isa.encode_program([ex.conf, ex.ins, isa.make(Op.HALT)]), np.uint8)
+        words = [ex.conf] + ([ex.vconf] if ex.vconf is not None else []) + [ex.ins, isa.make(Op.HALT)]
+        prog = np.frombuffer(isa.encode_program(words), np.uint8)
         image[self.prog_base:self.prog_base + len(prog)] = prog
-        res = run_program(self.machine, image, self.prog_base, 3, sp=self.sp, acc=self.acc)
+        res = run_program(self.machine, image, self.prog_base, len(words), sp=self.sp, acc=self.acc)
         if res.status == "DONE":
             self.dram[:self.prog_base] = res.dram[:self.prog_base]      # the program area is not modelled memory
             self.sp, self.acc = res.sp, res.acc

@@ -1,5 +1,5 @@
 """Signal level around ctrl (cocotb only): the host (START with INST_BASE/INST_COUNT), the fetch responder (the
-AXI master's read client seen from ctrl, over a DRAM image with bus-error windows) and the three execution units
+AXI master's read client seen from ctrl, over a DRAM image with bus-error windows) and the four execution units
 (each completes its queue head after a random delay and signals its counter events). Sampling coroutines put
 what the controller did into queues, every event stamped with its cycle:
 - `starts`: a ProgramStart each time the controller takes START (its INST_BASE/INST_COUNT pins at that edge);
@@ -21,11 +21,12 @@ from verif.common.triggers import until_high
 from .ctrl_items import ProgramResult, ProgramStart
 
 # Each unit model raises its own event while it "works": the controller must count exactly those cycles.
-EVENTS = ("ev_stall_dma_rd", "ev_mac_active", "ev_stall_dma_wr", "ev_stall_weight")
+EVENTS = ("ev_stall_dma_rd", "ev_mac_active", "ev_stall_dma_wr", "ev_stall_weight", "ev_vec_active", "ev_stall_vec")
 UNIT_EVENT = {"load": ("ev_stall_dma_rd", "ev_rd_bytes"), "compute": ("ev_mac_active", None),
-              "store": ("ev_stall_dma_wr", "ev_wr_bytes")}
-EVENT_COUNTERS = ("mac_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "rd_bytes", "wr_bytes")
-UNITS = (("load", "lq"), ("compute", "cq"), ("store", "sq"))
+              "store": ("ev_stall_dma_wr", "ev_wr_bytes"), "vector": ("ev_vec_active", None)}
+EVENT_COUNTERS = ("mac_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "rd_bytes", "wr_bytes", "vec_active",
+                  "stall_vec")
+UNITS = (("load", "lq"), ("compute", "cq"), ("store", "sq"), ("vector", "vq"))
 BEAT_BYTES = 16                   # one fetch beat (f_rd_data)
 
 
@@ -53,7 +54,7 @@ class CtrlBfm:
         d = self.dut
         self.tasks.append(start_clock(d.clk))
         for s in ("start", "f_rq_ready", "f_rd_valid", "f_rd_last", "f_rd_err", "lq_done", "cq_done", "sq_done",
-                  "lq_err", "cq_err", "sq_err") + EVENTS + ("ev_rd_bytes", "ev_wr_bytes"):
+                  "vq_done", "lq_err", "cq_err", "sq_err", "vq_err") + EVENTS + ("ev_rd_bytes", "ev_wr_bytes"):
             getattr(d, s).value = 0
         d.f_rd_data.value = 0
         await reset(d.clk, d.rst_n)
@@ -159,11 +160,12 @@ class CtrlBfm:
                     await RisingEdge(d.clk)
                 getattr(d, busy_sig).value = 0
                 self.log.events[busy_sig[3:]] += work
-                if name == "compute" and work > 1:       # a weight stall now and then, one cycle
-                    d.ev_stall_weight.value = 1
+                stall = {"compute": "ev_stall_weight", "vector": "ev_stall_vec"}.get(name)
+                if stall and work > 1:                      # a stall now and then, one cycle
+                    getattr(d, stall).value = 1
                     await RisingEdge(d.clk)
-                    d.ev_stall_weight.value = 0
-                    self.log.events["stall_weight"] += 1
+                    getattr(d, stall).value = 0
+                    self.log.events[stall[3:]] += 1
             done.value = 1
             if bytes_sig:
                 nbytes = int(self.rng.integers(1, 1 << 16))

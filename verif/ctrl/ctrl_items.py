@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from pyuvm import uvm_sequence_item
 
+from golden.isa import QUEUES
+
 
 class ProgramItem(uvm_sequence_item):
     """One program to run: the DRAM image the fetch port serves (program included), where the program starts
@@ -45,7 +47,7 @@ class ProgramResult:
     done_cycle: int
     counters: dict
     # queue -> [(index, word, cfg, head_cycle, done_cycle)] in the order the unit models completed them
-    executed: dict = field(default_factory=lambda: {"load": [], "compute": [], "store": []})
+    executed: dict = field(default_factory=lambda: {q: [] for q in QUEUES})
     issued: list = field(default_factory=list)      # (index, cycle) of every issue
     fetches: list = field(default_factory=list)     # (addr, beats, cycle) of every fetch request taken
     events: dict = field(default_factory=dict)      # counter name -> what the unit models signalled

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from golden.asm import disassemble_one
 from golden.footprint import conflict, footprint
-from golden.isa import INSTR_BYTES, QUEUE, ErrorCode, Op, decode
+from golden.isa import INSTR_BYTES, QUEUE, QUEUES, ErrorCode, Op, decode
 from golden.layout import config_snapshot
 from golden.simulator import RunResult, run_program
 from verif.common.analysis import InOrderScoreboard
@@ -49,13 +49,15 @@ class CtrlScoreboard(InOrderScoreboard):
         res = run_program(self.machine, st.image, st.inst_base, st.inst_count, bus_errors=st.faulty)
         error = res.status == "ERROR"
         limit = res.err_index if error else st.inst_count
-        cfg, want, fps, queue_of, syncs = 0, {"load": [], "compute": [], "store": []}, {}, {}, []
+        conf = vconf = None
+        cfg, want, fps, queue_of, syncs = 0, {q: [] for q in QUEUES}, {}, {}, []
         for i in range(limit):     # every instruction before the limit was fetched and decoded legally
             a = st.inst_base + INSTR_BYTES * i
             word = int.from_bytes(st.image[a:a + INSTR_BYTES], "little")
             ins = decode(word)
-            if ins.op == Op.CONFIG:
-                cfg = config_snapshot(ins)
+            if ins.op in (Op.CONFIG, Op.VCONFIG):
+                conf, vconf = (ins, vconf) if ins.op == Op.CONFIG else (conf, ins)
+                cfg = config_snapshot(conf, vconf)
             elif ins.op == Op.SYNC:
                 syncs.append(i)
             elif ins.op in QUEUE:

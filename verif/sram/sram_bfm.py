@@ -54,7 +54,7 @@ ACCUMULATOR_BANKS_PORTS = {     # verif/sram/hdl/tb_accumulator_banks.v: the arr
     "a": PortMap(valid="a_valid", ready="a_ready", row="a_row", rsp_valid="a_rsp_valid", rsp_err="a_rsp_err",
                  acc="a_acc", wdata="a_data", writes=True),
     "b": PortMap(valid="b_valid", ready="b_ready", row="b_row", rsp_valid="b_rsp_valid", rsp_err="b_rsp_err",
-                 wdata="b_data", writes=True),
+                 acc="b_acc", wdata="b_data", writes=True),
     "r": _read_port("r")}
 
 

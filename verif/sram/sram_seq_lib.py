@@ -148,13 +148,14 @@ def bank_boundary(rows: int) -> list[int]:
 
 
 class AccumulatorBanksRandomSeq(PhasesSeq):
-    """Accumulates and overwrites on A, overwrites on B and reads, all at once, anywhere."""
+    """Accumulates and overwrites on A and on B (the load unit's overwrites, the vector unit's accumulates) and
+    reads, all at once, anywhere."""
     traffic_class = WholeRowTraffic
 
     def phases(self, t, cfg):
         return [{"a": t.init("a")},
                 {"a": t.mixed("a", 300, reads=False, acc=True, oor_rate=0.0),
-                 "b": t.mixed("b", 300, reads=False), "r": t.mixed("r", 300, writes=False)}]
+                 "b": t.mixed("b", 300, reads=False, acc=True), "r": t.mixed("r", 300, writes=False)}]
 
 
 class AccumulatorBanksBoundarySeq(PhasesSeq):
@@ -166,5 +167,5 @@ class AccumulatorBanksBoundarySeq(PhasesSeq):
         hot = bank_boundary(cfg.rows)
         return [{"b": t.init("b")},
                 {"a": t.mixed("a", 300, reads=False, acc=True, gap_rate=0.05, hot=hot, oor_rate=0.0),
-                 "b": t.mixed("b", 300, reads=False, gap_rate=0.05, hot=hot),
+                 "b": t.mixed("b", 300, reads=False, acc=True, gap_rate=0.05, hot=hot),
                  "r": t.mixed("r", 300, writes=False, gap_rate=0.05, hot=hot)}]

@@ -46,7 +46,9 @@ class TopBenchTest(TopBaseTest):
                 self.cfg.record.write_results(runs)
             for (it, measured), r in zip(programs, runs):
                 if measured:
-                    out[case] = {"counters": r.counters, "macs": it.work().macs, "n": self.cfg.machine.n,
+                    work = it.work()
+                    out[case] = {"counters": r.counters, "macs": work.macs, "vector_macs": work.vector_macs,
+                                 "vector_reads": work.vector_reads, "n": self.cfg.machine.n,
                                  "instructions": it.inst_count, "wall_s": wall, "sim_cycles": total,
                                  "cycles_per_s": total / wall, "tiles": dict(sb.tiles)}
                     self.logger.info(f"{case}: {out[case]}")

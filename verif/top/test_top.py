@@ -1,6 +1,7 @@
 """npu_top from pytest: the smoke set of every stream kind on both simulators, and the environment's own
 checks shown to bite: a wrong MATMUL tile and a wrong STORE tile (injected RTL faults) are each reported at
-the first bad tile, and a hung unit ends in a failed test naming what was pending, not a stuck run.
+the first bad tile (and a wrong vector-unit tile too), and a hung unit ends in a failed test naming what was
+pending, not a stuck run.
 
 The faults that fail within a few programs run on Icarus (its build takes a second; a Verilator build of each
 faulty configuration takes half a minute); the hang, which runs out a long cycle budget, on Verilator."""
@@ -35,6 +36,13 @@ def test_first_bad_matmul_tile_is_reported(tmp_path):
 def test_first_bad_store_tile_is_reported(tmp_path):
     msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_STORE_STROBE", "TopLegalStreamTest", tmp_path)
     assert "STORE tile" in msg and "first difference at element" in msg, msg
+
+
+def test_first_bad_vector_tile_is_reported(tmp_path):
+    """A vector-unit fault (the last tap of each window dropped) in the whole chip: the lowered operators'
+    first wrong accumulator row is the report, with the instruction, the row, expected and got."""
+    msg = run_expecting_fault("npu_top", "icarus", "NPU8_FAULT_VECTOR_DROP_LAST_TAP", "TopVectorOpsTest", tmp_path)
+    assert re.search(r"#\d+ V(MAX|SUM|MAC) tile", msg) and "first difference at row" in msg and "expected" in msg, msg
 
 
 def test_a_hung_program_fails_with_what_was_pending(tmp_path):

@@ -1,16 +1,18 @@
 """Tile scoreboard of npu_top: every tile the accelerator produces, in order, against the golden simulator.
 
 Fed by monitors only: the program monitor's starts go to the predictor, its endings to `end_export`, the tile
-monitors' rows and beats to `acc_export` and `dram_export`.
+monitors' rows and beats to `acc_export`, `vec_export` and `dram_export`.
 
 When a program starts, the golden simulator runs it (the predictor) and its trace gives, in program order,
-each MATMUL's accumulator tile (m rows x N) and each STORE's output tile (the bytes it writes, element by
-element). The acc monitor's rows are matched to the MATMUL tiles and the dram monitor's bytes to the
+each MATMUL's accumulator tile (m rows x N), each vector instruction's accumulator tile (the rows VADD, VMAX,
+VSUM or VMAC wrote) and each STORE's output tile (the bytes it writes, element by element). The acc monitor's
+rows are matched to the MATMUL tiles, the vec monitor's to the vector tiles and the dram monitor's bytes to the
 STORE tiles as their batches arrive (the testbench's collectors hand them over on a strobe and at the end of
 each program; numpy compares a batch at once), so a wrong result is reported at the first bad tile (the
 earliest by cycle over both streams): the instruction index, the tile, the first differing element, expected
 and got, and the cycle. At the end of the program the error code
-and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked,
+and index, RETIRED, the DMA byte counters, the counter invariant and the whole final DRAM image are checked
+(and, for a lowered operator that carries one, its output bytes against onnxruntime's, counted),
 and every expected tile must have arrived (and nothing else). A run that ended with no interrupt within its
 cycle budget fails with what the hardware was waiting for (the BFM's hang report) and the tiles outstanding;
 a run cut by reset must leave the CSRs idle; an AXI4 protocol violation on the DRAM bus fails the test. The
@@ -29,7 +31,7 @@ import numpy as np
 from pyuvm import uvm_analysis_port, uvm_root, uvm_subscriber
 
 from golden.asm import disassemble_one
-from golden.isa import ErrorCode, Op
+from golden.isa import VECTOR_OPS, ErrorCode, Op
 from golden.simulator import RunResult, TraceEntry, run_program
 from verif.common import context
 from verif.common.clock_reset import CLOCK_NS, cycle, cycle_time_ps
@@ -87,7 +89,7 @@ def store_bytes(e: TraceEntry) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _acc_rows(e: TraceEntry) -> tuple[np.ndarray, np.ndarray]:
-    """(accumulator rows, their values (m, N)) a MATMUL tile writes, in order."""
+    """(accumulator rows, their values (m, N)) a MATMUL or vector tile writes, in order."""
     m = e.data.shape[0]
     return e.where["acc_row"] + np.arange(m), e.data.astype(np.int64)
 
@@ -136,9 +138,11 @@ class TileScoreboard(ScoreboardBase):
         self.expect_export = _Forward("expect_export", self, self.start)
         self.acc_export = _Forward("acc_export", self, self.write_acc)
         self.dram_export = _Forward("dram_export", self, self.write_dram)
+        self.vec_export = _Forward("vec_export", self, self.write_vec)
         self.end_export = _Forward("end_export", self, self.finish)
-        self.tiles = {"MATMUL": 0, "STORE": 0}
-        self.acc = self.dram = None                     # the program's expected tiles (_Expected)
+        self.tiles = {"MATMUL": 0, "VECTOR": 0, "STORE": 0}
+        self.reference = {"outputs": 0, "bytes": 0, "differing": 0}   # output bytes checked against onnxruntime
+        self.acc = self.dram = self.vec = None          # the program's expected tiles (_Expected)
         self.item: ProgramStart | None = None
         self.golden: RunResult | None = None
         self.tiles_expected = self.cfg.tile_monitors    # without tile monitors only the final checks run
@@ -164,6 +168,7 @@ class TileScoreboard(ScoreboardBase):
         if self.tiles_expected:
             self.acc = _Expected([e for e in self.golden.trace if e.op == Op.MATMUL], _acc_rows)
             self.dram = _Expected([e for e in self.golden.trace if e.op == Op.STORE], store_bytes)
+            self.vec = _Expected([e for e in self.golden.trace if e.op in VECTOR_OPS], _acc_rows)
 
     def _where(self) -> str:
         return f"{self.item}"
@@ -207,10 +212,18 @@ class TileScoreboard(ScoreboardBase):
             self.first_bad = (at_cycle, text)
 
     def write_acc(self, w: AccRows):
-        """Each row against the next expected MATMUL row, in order; the first bad one is a candidate report."""
-        if self.item is None or self.broken or self.acc.bad:
+        """Each array row against the next expected MATMUL row, in order; the first bad one is a candidate report."""
+        if self.item is not None and not self.broken:
+            self._write_rows(self.acc, w, "MATMUL", "the array")
+
+    def write_vec(self, w: AccRows):
+        """Each vector-unit row against the next expected vector-tile row, in order."""
+        if self.item is not None and not self.broken:
+            self._write_rows(self.vec, w, "VECTOR", "the vector unit")
+
+    def _write_rows(self, x: "_Expected", w: AccRows, kind: str, source: str):
+        if x.bad:
             return
-        x = self.acc
         pos, take = x.pos, min(len(w), x.size - x.pos)
         if take:
             want_rows, want_vals = x.keys[pos:pos + take], x.values[pos:pos + take]
@@ -233,11 +246,11 @@ class TileScoreboard(ScoreboardBase):
                                    f"(cycle {cyc})", cyc)
                 x.bad = True
                 return
-            self._completed("MATMUL", x.advance(take))
+            self._completed(kind, x.advance(take))
         if take < len(w) and not self.extra_ok:
             cyc = int(w.cycles[take])
-            self._bad_tile(f"accumulator row {int(w.rows[take])} written at cycle {cyc} with no MATMUL tile "
-                           f"outstanding", cyc)
+            self._bad_tile(f"accumulator row {int(w.rows[take])} written by {source} at cycle {cyc} with no "
+                           f"{kind} tile outstanding", cyc)
             x.bad = True
 
     def write_dram(self, w: DramWrites):
@@ -306,7 +319,8 @@ class TileScoreboard(ScoreboardBase):
         if (r.code, r.index) != want:
             self._fail(f"ended with code {r.code} at {r.index}, golden {g.message()}")
         elif not self.extra_ok:
-            missing = [e.describe() for e in self.acc.missing() + self.dram.missing()] if self.tiles_expected else []
+            missing = [e.describe() for e in self.acc.missing() + self.vec.missing() + self.dram.missing()] \
+                if self.tiles_expected else []
             if missing:
                 self._fail(f"{len(missing)} tile(s) never produced, first {missing[0]}")
             elif r.dram != bytes(g.dram):
@@ -314,14 +328,31 @@ class TileScoreboard(ScoreboardBase):
                 self._fail(f"final DRAM byte {a:#x} expected {int(g.dram[a]):#04x}, got {r.dram[a]:#04x}")
             else:
                 self._counters(r, g)
+                self._reference(r, item.tag.reference)
         elif self.tiles_expected:
             # a bus error: everything before the faulting instruction must have completed
-            early = [e for e in self.acc.missing() + self.dram.missing() if e.index < g.err_index]
+            early = [e for e in self.acc.missing() + self.vec.missing() + self.dram.missing() if e.index < g.err_index]
             if early:
                 self._fail(f"bus error at {g.err_index}, but {early[0].describe()} never produced")
         if (bad := cycle_invariant_error(r.counters)):
             self._fail(bad)
         self.item = None
+
+    def _reference(self, r: ProgramResult, ref: tuple | None):
+        """The output bytes against the outside reference's (onnxruntime), every byte counted."""
+        if ref is None:
+            return
+        addr, want, who = ref
+        got = np.frombuffer(r.dram[addr:addr + len(want)], np.uint8)
+        want = np.frombuffer(bytes(want), np.uint8)
+        bad = np.flatnonzero(got != want)
+        self.reference["outputs"] += 1
+        self.reference["bytes"] += len(want)
+        self.reference["differing"] += len(bad)
+        if bad.size:
+            k = int(bad[0])
+            self._fail(f"{len(bad)} of {len(want)} output bytes differ from {who}'s, first at {addr + k:#x}: "
+                       f"{who} {want[k]:#04x}, got {got[k]:#04x}")
 
     def _counters(self, r: ProgramResult, g: RunResult):
         c, n2 = r.counters, self._n() ** 2
@@ -333,6 +364,11 @@ class TileScoreboard(ScoreboardBase):
             if got != want:
                 self._fail(f"counter {name} = {got}, golden {want}")
                 return
+        # the vector unit's reads count where the array is idle (MAC_ACTIVE has the first claim on a cycle)
+        reads = g.stats.get("vector_reads", 0)
+        if not c["vec_active"] <= reads <= c["vec_active"] + c["mac_active"]:
+            self._fail(f"counter VEC_ACTIVE = {c['vec_active']} (MAC_ACTIVE {c['mac_active']}), but the vector unit "
+                       f"reads {reads} scratchpad rows")
 
     def _n(self) -> int:
         return self.golden.sp.shape[1]
@@ -342,5 +378,6 @@ class TileScoreboard(ScoreboardBase):
             return "no program"
         if not self.tiles_expected:
             return "tile monitors off"
-        return (f"{len(self.acc.missing())} MATMUL and {len(self.dram.missing())} STORE tile(s) outstanding, "
-                f"{self.acc.partial()} row(s) and {self.dram.partial()} byte(s) of the next tile seen")
+        return (f"{len(self.acc.missing())} MATMUL, {len(self.vec.missing())} vector and {len(self.dram.missing())} "
+                f"STORE tile(s) outstanding, {self.acc.partial()} + {self.vec.partial()} row(s) and "
+                f"{self.dram.partial()} byte(s) of the next tiles seen")

@@ -13,6 +13,8 @@ asks for the queue) and, for the tile queues, by the drain at each program's end
   its ending (what `collect` read, the idle state after `reset_mid_program`, or `hung`'s pending state);
 - `acc_writes()`: the array result rows going into the accumulator (AccRows batches), recorded by the
   testbench's acc_row_collector;
+- `vec_writes()`: the vector unit's result rows going into the accumulator (AccRows batches), recorded by its
+  second acc_row_collector;
 - `dram_writes()`: the W beats of the DRAM bus, as the bytes they write at their addresses (DramWrites
   batches), recorded by its axi_write_collector.
 The collectors write files (collector_files.py reads them); a batch is read when a collector strobes (every
@@ -42,7 +44,9 @@ from .top_items import DramKnobs, ProgramResult, ProgramStart, ProgramTag
 CTRL, STATUS, ERR_CODE, ERR_INDEX, INST_BASE, INST_COUNT, IRQ_STATUS = 0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18
 START = 1
 DRAM_WORD = 16
-ACC_ROWS_FILE, DRAM_WRITES_FILE = "acc_rows.txt", "dram_writes.txt"     # the collectors' FILE parameters
+# the collectors' FILE parameters
+ACC_ROWS_FILE, DRAM_WRITES_FILE, VEC_ROWS_FILE = "acc_rows.txt", "dram_writes.txt", "vec_rows.txt"
+COLLECTORS = ("acc", "dram", "vec")
 
 
 def dram_hex(image: bytes) -> str:
@@ -66,7 +70,8 @@ class TopBfm:
     # tb_npu_top's internal-interface checkers, in the order of its hs_v/hs_c (verif/common/handshake.py)
     HANDSHAKE_CHECKERS = (("load_queue", "queue"), ("compute_queue", "queue"), ("store_queue", "queue"),
                           ("sp_load_port", "mem"), ("sp_compute_port", "mem"), ("acc_read_port", "mem"),
-                          ("array_weights", "stream"), ("array_activations", "stream"))
+                          ("array_weights", "stream"), ("array_activations", "stream"), ("vector_queue", "queue"),
+                          ("sp_vector_port", "mem"), ("acc_port_b", "stream"))
 
     def __init__(self, dut, n: int | None = None, collect: bool = True):
         self.dut = dut
@@ -76,7 +81,8 @@ class TopBfm:
         # the tile collectors record only when a monitor reads them (a benchmark turns them off)
         self.collecting = collect
         dut.collect_en.value = int(collect)
-        self.readers = (AccRowReader(ACC_ROWS_FILE, self.n), DramWriteReader(DRAM_WRITES_FILE))
+        self.readers = (AccRowReader(ACC_ROWS_FILE, self.n), DramWriteReader(DRAM_WRITES_FILE),
+                        AccRowReader(VEC_ROWS_FILE, self.n))
         for k in ("dram_load", "dram_dump", "dram_latency", "stall_ar", "stall_r", "stall_aw", "stall_w",
                   "stall_b", "err_lo", "err_hi"):
             getattr(dut, k).value = 0
@@ -126,6 +132,9 @@ class TopBfm:
 
     def dram_writes(self) -> Queue:
         return self._queue("dram", lambda q: self._drain_on_strobe(q, self.readers[1], self.dut.dram_strobe))
+
+    def vec_writes(self) -> Queue:
+        return self._queue("vec", lambda q: self._drain_on_strobe(q, self.readers[2], self.dut.vec_strobe))
 
     async def _ended(self, result: ProgramResult):
         """Record how the program ended: first every tile the collectors recorded up to now (flushed and read),
@@ -278,7 +287,7 @@ class TopBfm:
         self._read_collectors(keep)
 
     def _read_collectors(self, keep: bool = True):
-        for name, reader in zip(("acc", "dram"), self.readers):
+        for name, reader in zip(COLLECTORS, self.readers):
             batch = reader.read()
             if keep and batch is not None and name in self.queues:
                 self.queues[name].put_nowait(batch)

@@ -11,23 +11,36 @@ from pyuvm import uvm_subscriber
 
 from golden.checks import CHECKS, Program, ending_check, load_rows
 from golden.footprint import conflict, footprint, memory
-from golden.isa import MEM_ACC, QUEUE, ErrorCode, Instr, MachineConfig, Op
+from golden.isa import MEM_ACC, QUEUE, VECTOR_OPS, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op
 
 from .top_config import TopEnvConfig
 from .top_items import ProgramResult, ProgramStart
 
-OPS = [op.name for op in Op if op.name in ("LOAD", "MATMUL", "STORE", "PAD", "CONFIG", "SYNC", "HALT")]
-FLAGS = ["sp", "acc", "sp.padded", "acc.padded", "quant", "raw", "overwrite", "accumulate", "relu", "plain", "-"]
+OPS = [op.name for op in Op]
+FLAGS = ["sp", "acc", "sp.padded", "acc.padded", "quant", "quant.per_channel", "raw", "overwrite", "accumulate",
+         "relu", "plain", "s8", "u8", "-"]
 SIZES = ["1", "2..N", "N+1..4N", ">4N"]
+TAPS = ["1", "2..9", "10..16", ">16"]
 HAZARDS = ["dram.load_after_store", "dram.store_after_load", "sp.matmul_after_load", "sp.load_after_matmul",
            "acc.store_after_matmul", "acc.matmul_after_store", "acc.matmul_after_load", "acc.load_after_store",
-           "acc.accumulate_chain", "sp.pad_under_matmul"]
-STALLS = ["weight", "dma_rd", "dma_wr", "dep", "full", "other"]
-STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "error", "checks", "bus", "reset"]
+           "acc.accumulate_chain", "sp.pad_under_matmul",
+           # between the vector unit and the other queues
+           "sp.vector_after_load", "sp.load_after_vector", "acc.store_after_vector", "acc.vector_after_store",
+           "acc.vector_after_matmul", "acc.matmul_after_vector", "acc.vector_after_load", "acc.load_after_vector",
+           # a per-channel STORE's parameter row
+           "acc.params_after_write", "acc.write_after_params"]
+STALLS = ["weight", "dma_rd", "dma_wr", "vec", "dep", "full", "other"]
+STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "vector_ops", "error", "checks", "bus", "reset"]
 CHECK_NAMES = [c.name for c in CHECKS]
-VALID_FLAGS = {"LOAD": {"sp", "acc", "sp.padded", "acc.padded"}, "STORE": {"quant", "raw"},
+VALID_FLAGS = {"LOAD": {"sp", "acc", "sp.padded", "acc.padded"}, "STORE": {"quant", "quant.per_channel", "raw"},
                "MATMUL": {"overwrite", "accumulate"}, "PAD": {"sp", "acc"}, "CONFIG": {"relu", "plain"},
-               "SYNC": {"-"}, "HALT": {"-"}}
+               "SYNC": {"-"}, "HALT": {"-"}, "VADD": {"s8", "u8"}, "VMAX": {"overwrite"},
+               "VSUM": {"overwrite", "accumulate"}, "VMAC": {"overwrite", "accumulate"}, "VCONFIG": {"-"}}
+UNSIZED = ("CONFIG", "SYNC", "HALT", "VCONFIG")
+
+
+def _category(op: Op) -> str:
+    return "vector" if op in VECTOR_OPS else "load" if op in (Op.LOAD, Op.PAD) else op.name.lower()
 
 
 def flags(ins: Instr) -> str:
@@ -35,9 +48,13 @@ def flags(ins: Instr) -> str:
         padded = ins.pt or ins.pb or ins.pl or ins.pr
         return ("acc" if ins.mem == MEM_ACC else "sp") + (".padded" if padded else "")
     if ins.op == Op.STORE:
-        return "quant" if ins.quant else "raw"
-    if ins.op == Op.MATMUL:
+        return ("quant.per_channel" if ins.pc else "quant") if ins.quant else "raw"
+    if ins.op in (Op.MATMUL, Op.VSUM, Op.VMAC):
         return "accumulate" if ins.acc else "overwrite"
+    if ins.op == Op.VMAX:
+        return "overwrite"
+    if ins.op == Op.VADD:
+        return "u8" if ins.u8 else "s8"
     if ins.op == Op.PAD:
         return "acc" if ins.mem == MEM_ACC else "sp"
     if ins.op == Op.CONFIG:
@@ -47,8 +64,14 @@ def flags(ins: Instr) -> str:
 
 def size_class(ins: Instr, n: int) -> str:
     rows = {Op.LOAD: lambda: load_rows(ins), Op.STORE: lambda: ins.y * ins.x, Op.MATMUL: lambda: ins.m,
-            Op.PAD: lambda: ins.count}.get(ins.op, lambda: 1)()
+            Op.PAD: lambda: ins.count, Op.VADD: lambda: ins.count}.get(
+        ins.op, lambda: ins.y * ins.x if ins.op in WINDOW_OPS else 1)()
     return "1" if rows <= 1 else "2..N" if rows <= n else "N+1..4N" if rows <= 4 * n else ">4N"
+
+
+def taps_class(ins: Instr) -> str:
+    t = ins.kh * ins.kw
+    return "1" if t == 1 else "2..9" if t <= 9 else "10..16" if t <= 16 else ">16"
 
 
 def hazard_kinds(prog: list[Instr], cfg: MachineConfig, window: int = 8) -> set[str]:
@@ -64,6 +87,14 @@ def hazard_kinds(prog: list[Instr], cfg: MachineConfig, window: int = 8) -> set[
             pair = (x.op, y.op)
             shared = {memory(ka) for ka in fx for kb in fy if memory(ka) == memory(kb)
                       and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1]}
+            params = [(ka, kb) for ka in fx for kb in fy if "acc.params" in (ka, kb) and memory(ka) == memory(kb)
+                      and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1]]
+            if params:
+                kinds.add("acc.params_after_write" if params[0][1] == "acc.params" else "acc.write_after_params")
+            if x.op in VECTOR_OPS or y.op in VECTOR_OPS:
+                for mem in shared & {"sp", "acc"}:
+                    kinds.add(f"{mem}.{_category(y.op)}_after_{_category(x.op)}")
+                continue
             if "dram" in shared:
                 kinds.add("dram.load_after_store" if pair == (Op.STORE, Op.LOAD) else "dram.store_after_load")
             if "sp" in shared:
@@ -84,9 +115,18 @@ _instr = coverage_section(
     CoverPoint("top.instr.size", xf=lambda ins, n: size_class(ins, n), bins=SIZES),
     CoverCross("top.instr.opcode_x_flags_x_size", items=["top.instr.opcode", "top.instr.flags", "top.instr.size"],
                ign_bins=[(op, f, None) for op in OPS for f in FLAGS if f not in VALID_FLAGS[op]]
-               + [(op, None, s) for op in ("CONFIG", "SYNC", "HALT") for s in SIZES[1:]]
+               + [(op, None, s) for op in UNSIZED for s in SIZES[1:]]
                + [("LOAD", f, "1") for f in ("sp.padded", "acc.padded")]),       # pads add rows
 )(lambda ins, n: None)
+
+# The vector unit's window instructions: operation x window size (a VMAC window has at most 16 taps).
+_window = coverage_section(
+    CoverPoint("top.vector.window_op", xf=lambda ins: ins.op.name, bins=[op.name for op in WINDOW_OPS]),
+    CoverPoint("top.vector.taps", xf=lambda ins: taps_class(ins), bins=TAPS),
+    CoverPoint("top.vector.strided", xf=lambda ins: ins.sy > 1 or ins.sx > 1, bins=[True, False]),
+    CoverCross("top.vector.op_x_taps", items=["top.vector.window_op", "top.vector.taps"],
+               ign_bins=[("VMAC", ">16")]),
+)(lambda ins: None)
 
 _program = coverage_section(
     CoverPoint("top.program.stream", xf=lambda it, r, hz: it.stream, bins=STREAMS),
@@ -135,6 +175,8 @@ def sample(program: ProgramStart, result: ProgramResult, cfg: MachineConfig):
     ran = [ins for ins in prog[:completed(prog, result)] if ins.legal_opcode]
     for ins in ran:
         _instr(ins, cfg.n)
+        if ins.op in WINDOW_OPS:
+            _window(ins)
     _program(program, result, hazard_kinds([ins for ins in ran if ins.op in QUEUE], cfg))
 
 

@@ -1,9 +1,10 @@
-"""The npu_top environment: the program agent (sequencer, driver, program monitor), the two tile monitors, the
+"""The npu_top environment: the program agent (sequencer, driver, program monitor), the three tile monitors, the
 tile scoreboard (golden-model predictor inside) and the coverage collector, connected by analysis ports:
 
     program monitor  ap_start -> scoreboard.predictor -> scoreboard (expected tiles, final state)
                      ap_end   -> scoreboard.end_export, coverage, runs
     acc monitor      ap       -> scoreboard.acc_export
+    vec monitor      ap       -> scoreboard.vec_export
     dram monitor     ap       -> scoreboard.dram_export
 
 Its configuration is TopEnvConfig (top_config.py), published by the test."""
@@ -30,6 +31,7 @@ class TopEnv(uvm_env):
         if self.tile_monitors:
             self.acc_monitor = QueueMonitor("acc_monitor", self, "acc_writes")
             self.dram_monitor = QueueMonitor("dram_monitor", self, "dram_writes")
+            self.vec_monitor = QueueMonitor("vec_monitor", self, "vec_writes")
         self.scoreboard = TileScoreboard("scoreboard", self)
         self.coverage = TopCoverage("coverage", self)
         self.runs = Collector("runs", self)          # every ProgramResult, for the test's summary and the bench
@@ -43,6 +45,7 @@ class TopEnv(uvm_env):
         if self.tile_monitors:
             self.acc_monitor.ap.connect(self.scoreboard.acc_export.analysis_export)
             self.dram_monitor.ap.connect(self.scoreboard.dram_export.analysis_export)
+            self.vec_monitor.ap.connect(self.scoreboard.vec_export.analysis_export)
 
     def bfm(self):
         return TopEnvConfig.get(self).bfm          # the tile monitors' queues

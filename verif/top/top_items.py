@@ -15,7 +15,7 @@ import numpy as np
 from pyuvm import uvm_sequence_item
 
 from golden.checks import check, dram_span, element_bytes
-from golden.isa import INSTR_BYTES, ErrorCode, Instr, MachineConfig, Op, decode
+from golden.isa import INSTR_BYTES, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op, decode
 
 
 @dataclass
@@ -42,6 +42,8 @@ class ProgramTag:
     stream: str
     origin: str = ""
     continues: bool = False     # runs on the scratchpad and accumulator the previous program left (no reset)
+    # what the outside reference (onnxruntime) says the program's output bytes are: (DRAM address, bytes, who)
+    reference: tuple | None = field(default=None, repr=False, compare=False)
 
     def __str__(self):
         return f"{self.name} [{self.stream}{', ' + self.origin if self.origin else ''}]"
@@ -58,6 +60,8 @@ class Work:
     dram_read_bytes: int
     dram_write_bytes: int
     macs: int
+    vector_macs: int = 0        # VMAC's: N per tap of each output element
+    vector_reads: int = 0       # the vector unit's scratchpad reads (its peak is one a cycle)
 
 
 def program_work(cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: int, bus_errors=()) -> Work:
@@ -68,24 +72,34 @@ def program_work(cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: in
     def bus(first, last):
         return any(first < hi and lo <= last for lo, hi in bus_errors)
 
-    rd = wr = macs = 0
+    rd = wr = macs = vmacs = vreads = 0
+
+    def work(executed):
+        return Work(executed, rd, wr, macs, vmacs, vreads)
+
     for i in range(inst_count):
         addr = inst_base + INSTR_BYTES * i
         if addr + INSTR_BYTES > cfg.dram_bytes or bus(addr, addr + INSTR_BYTES - 1):
-            return Work(i, rd, wr, macs)
+            return work(i)
         ins = decode(int.from_bytes(dram[addr:addr + INSTR_BYTES], "little"))
         if check(ins, cfg, inst_base, inst_count) != ErrorCode.NONE or (
                 ins.op in (Op.LOAD, Op.STORE) and bus(*dram_span(ins))):
-            return Work(i, rd, wr, macs)
+            return work(i)
         if ins.op == Op.HALT:
-            return Work(i + 1, rd, wr, macs)
+            return work(i + 1)
         if ins.op == Op.LOAD:
             rd += ins.y * ins.x * element_bytes(ins)
         elif ins.op == Op.STORE:
             wr += ins.y * ins.x * element_bytes(ins)
         elif ins.op == Op.MATMUL:
             macs += ins.m * cfg.n * cfg.n
-    return Work(inst_count, rd, wr, macs)
+        elif ins.op == Op.VADD:
+            vreads += 2 * ins.count
+        elif ins.op in WINDOW_OPS:
+            taps = ins.y * ins.x * ins.kh * ins.kw
+            vreads += taps + (ins.kh * ins.kw if ins.op == Op.VMAC else 0)
+            vmacs += taps * cfg.n if ins.op == Op.VMAC else 0
+    return work(inst_count)
 
 
 class ProgramItem(uvm_sequence_item):
@@ -95,7 +109,7 @@ class ProgramItem(uvm_sequence_item):
 
     def __init__(self, name: str, cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: int,
                  stream: str, knobs: DramKnobs | None = None, bus_errors: tuple = (), reset_after: int | None = None,
-                 origin: str = "", continues: bool = False):
+                 origin: str = "", continues: bool = False, reference: tuple | None = None):
         super().__init__(name)
         # the whole memory: bytes an image leaves out are zero, for the DRAM model as for the golden model
         dram = bytes(dram) + bytes(max(0, cfg.dram_bytes - len(dram)))
@@ -103,9 +117,10 @@ class ProgramItem(uvm_sequence_item):
         self.stream, self.knobs, self.bus_errors, self.reset_after = stream, knobs or DramKnobs(), bus_errors, reset_after
         self.origin = origin               # how to rebuild it (generator and seed), for the failure report
         self.continues = continues         # its operands are in SP/ACC from the program before it
+        self.reference = reference         # (addr, bytes, who): the output onnxruntime computed for it
 
     def tag(self) -> ProgramTag:
-        return ProgramTag(self.get_name(), self.stream, self.origin, self.continues)
+        return ProgramTag(self.get_name(), self.stream, self.origin, self.continues, self.reference)
 
     def instructions(self) -> list[Instr]:
         return instructions_at(self.dram, self.inst_base, self.inst_count)

@@ -14,13 +14,14 @@ from collections import Counter
 import cocotb
 import pyuvm
 
+from golden.checks import CHECKS
 from golden.isa import MachineConfig
 from sim.coverage_merge import merge, uncovered
 from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
-                      LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq)
+                      LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
 from .top_bfm import TopBfm
 from .top_driver import ProgramRecord
 from .top_env import TopEnv, TopEnvConfig
@@ -75,10 +76,13 @@ class TopBaseTest(BaseTest):
                 await cls(cls.stream, n).start(self.env.agent.seqr)
         await self.cfg.bfm.cycles(2)
         ran = dict(Counter(r.program.stream for r in self.env.runs.items if r.program is not None))
-        self.logger.info(f"programs run: {ran}; tiles compared: {self.env.scoreboard.tiles}")
+        ref = self.env.scoreboard.reference
+        self.logger.info(f"programs run: {ran}; tiles compared: {self.env.scoreboard.tiles}; output bytes against "
+                         f"onnxruntime: {ref['bytes']} in {ref['outputs']} operators, {ref['differing']} differing")
         # for make bench (programs scored per core-hour) and the native baseline's comparison
         (context.out_dir() / "programs_run.json").write_text(json.dumps(
-            {"programs": sum(ran.values()), "by_stream": ran, "tiles": self.env.scoreboard.tiles}))
+            {"programs": sum(ran.values()), "by_stream": ran, "tiles": self.env.scoreboard.tiles,
+             "onnxruntime": ref}))
         if self.cfg.record is not None:
             self.cfg.record.write_results(self.env.runs.items)
         if SolverStreamSeq.rate and "solver" in ran:
@@ -90,7 +94,7 @@ class TopBaseTest(BaseTest):
 class TopSmokeTest(TopBaseTest):
     """Every stream kind, a few programs each."""
     sequences = ((LegalStreamSeq, 2), (HazardStreamSeq, 2), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
-                 (ChainSeq, 1), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2), (ResetMidProgramSeq, 1))
+                 (ChainSeq, 1), (VectorOpSeq, 7), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2), (ResetMidProgramSeq, 1))
 
 
 @pyuvm.test()
@@ -110,7 +114,13 @@ class TopSolverStreamTest(TopBaseTest):
 
 @pyuvm.test()
 class TopDirectedTest(TopBaseTest):
-    sequences = ((GemmSeq, 3), (ConvSeq, 3), (ChainSeq, 2))
+    sequences = ((GemmSeq, 3), (ConvSeq, 3), (ChainSeq, 2), (VectorOpSeq, 7))
+
+
+@pyuvm.test()
+class TopVectorOpsTest(TopBaseTest):
+    """The vector unit's lowered operators and per-channel requantisation, each against onnxruntime too."""
+    sequences = ((VectorOpSeq, 14),)
 
 
 @pyuvm.test()
@@ -121,7 +131,7 @@ class TopErrorStreamTest(TopBaseTest):
 @pyuvm.test()
 class TopLegalityChecksTest(TopBaseTest):
     """One program per legality check of docs/isa.md section 5, each ending at exactly that check."""
-    sequences = ((LegalityCheckSeq, 30),)
+    sequences = ((LegalityCheckSeq, len(CHECKS)),)
 
 
 @pyuvm.test()
@@ -131,7 +141,8 @@ class TopResetTest(TopBaseTest):
 
 @pyuvm.test()
 class TopNightlyTest(TopBaseTest):
-    """The nightly mix (22 programs; the regression repeats it): mostly random and hazard streams."""
+    """The nightly mix (24 programs; the regression repeats it): mostly random and hazard streams, two lowered
+    vector-unit operators checked against onnxruntime."""
     sequences = ((LegalStreamSeq, 6), (HazardStreamSeq, 4), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
-                 (ChainSeq, 1), (ErrorStreamSeq, 2), (LegalityCheckSeq, 3), (BusErrorStreamSeq, 1),
+                 (ChainSeq, 1), (VectorOpSeq, 2), (ErrorStreamSeq, 2), (LegalityCheckSeq, 3), (BusErrorStreamSeq, 1),
                  (ResetMidProgramSeq, 1))

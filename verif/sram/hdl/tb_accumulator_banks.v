@@ -19,6 +19,7 @@ module tb_accumulator_banks #(
     output wire [N*32-1:0]  a_wb_data,
     input  wire             b_valid,
     output wire             b_ready,
+    input  wire             b_acc,
     input  wire [15:0]      b_row,
     input  wire [N*32-1:0]  b_data,
     output reg              b_rsp_valid,
@@ -33,8 +34,8 @@ module tb_accumulator_banks #(
     assign a_ready = 1'b1;
     accumulator_banks #(.N(N), .ROWS(ROWS)) u_dut (
         .clk(clk), .rst_n(rst_n), .a_valid(a_valid), .a_acc(a_acc), .a_row(a_row), .a_data(a_data),
-        .a_wb_valid(a_wb_valid), .a_wb_data(a_wb_data), .b_valid(b_valid), .b_ready(b_ready), .b_row(b_row),
-        .b_data(b_data), .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid),
+        .a_wb_valid(a_wb_valid), .a_wb_data(a_wb_data), .b_valid(b_valid), .b_ready(b_ready), .b_acc(b_acc), .b_row(b_row),
+        .b_data(b_data), .b_wb_valid(), .b_wb_data(), .r_valid(r_valid), .r_ready(r_ready), .r_row(r_row), .r_rsp_valid(r_rsp_valid),
         .r_rsp_err(r_rsp_err), .r_data(r_data));
     always @(posedge clk) begin
         a_rsp_valid <= rst_n && a_valid;

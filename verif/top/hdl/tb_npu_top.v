@@ -1,7 +1,8 @@
 // Testbench top for npu_top: the accelerator, its DRAM (dram_model: latency, backpressure, error window, files
 // in and out) and the AXI4 protocol checker on the bus between them, so that every top-level test also checks
 // the AXI rules (verif/interconnect/hdl/axi4_checker.v). The clock and reset are made here (tb_clock_reset.vh)
-// and the tiles are recorded here (acc_row_collector, axi_write_collector), so Python runs on events only: a
+// and the tiles are recorded here (acc_row_collector for the array's and the vector unit's result rows,
+// axi_write_collector), so Python runs on events only: a
 // CSR access, the interrupt, a collector's strobe. Only the CSR bus, the DRAM model's knobs, the reset request
 // and the collectors' controls are ports: the memory traffic runs without Python.
 `timescale 1ns / 1ps
@@ -41,7 +42,8 @@ module tb_npu_top #(
     input  wire         collect_flush,
     input  wire         collect_rewind,
     output wire         acc_strobe,
-    output wire         dram_strobe
+    output wire         dram_strobe,
+    output wire         vec_strobe
 );
 `include "tb_clock_reset.vh"
     // AXI4 between the accelerator and the DRAM model
@@ -87,7 +89,7 @@ module tb_npu_top #(
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 128;
 `include "axi4_checker_on_m_axi.vh"
     // ---- internal interfaces: controller <-> units, scratchpad and accumulator ports, the array's inputs ----
-    localparam integer HS_N = 8;
+    localparam integer HS_N = 11;
     wire [HS_N-1:0]   hs_v;
     wire [4*HS_N-1:0] hs_c;
     wire idle = !u_npu.busy;
@@ -115,6 +117,15 @@ module tb_npu_top #(
     stream_checker #(.NAME("array_activations"), .W(8 * N + 18)) u_hs_a (.clk(clk), .rst_n(rst_n),
         .valid(u_npu.a_valid), .ready(u_npu.a_ready), .payload({u_npu.a_swap, u_npu.a_tag, u_npu.a_data}),
         .violation(hs_v[7]), .violation_code(hs_c[31:28]));
+    queue_checker #(.NAME("vector_queue")) u_hs_vq (.clk(clk), .rst_n(rst_n),
+        .push(u_npu.u_ctrl.issue && u_npu.u_ctrl.to_vq), .valid(u_npu.vq_valid), .head(u_npu.vq_head),
+        .done(u_npu.vq_done), .err(u_npu.vq_err), .idle(idle), .violation(hs_v[8]), .violation_code(hs_c[35:32]));
+    mem_port_checker #(.NAME("sp_vector_port"), .MAX_LATENCY(1)) u_hs_spv (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.v_sp_valid), .ready(u_npu.v_sp_ready), .rsp_valid(u_npu.v_sp_rsp_valid),
+        .violation(hs_v[9]), .violation_code(hs_c[39:36]));
+    stream_checker #(.NAME("acc_port_b"), .W(32 * N + 17)) u_hs_accb (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.pb_valid), .ready(u_npu.pb_ready), .payload({u_npu.pb_acc, u_npu.pb_row, u_npu.pb_data}),
+        .violation(hs_v[10]), .violation_code(hs_c[43:40]));
 `include "handshake_report.vh"
     // ---- the tile collectors: what the acc and dram monitors publish ----
     acc_row_collector #(.N(N), .ROW_W(16)) u_acc_rows (.clk(clk), .rst_n(rst_n), .en(collect_en),
@@ -122,6 +133,10 @@ module tb_npu_top #(
         .wb_valid(u_npu.u_acc.a_wb_valid), .wb_data(u_npu.u_acc.a_wb_data), .flush_req(collect_flush),
         .rewind_req(collect_rewind),
         .strobe(acc_strobe));
+    acc_row_collector #(.N(N), .ROW_W(16), .FILE("vec_rows.txt")) u_vec_rows (.clk(clk), .rst_n(rst_n),
+        .en(collect_en), .cycle(tb_cycle), .in_valid(u_npu.v_acc_valid && u_npu.v_acc_ready), .in_row(u_npu.v_acc_row),
+        .wb_valid(u_npu.u_acc.b_wb_valid), .wb_data(u_npu.u_acc.b_wb_data), .flush_req(collect_flush),
+        .rewind_req(collect_rewind), .strobe(vec_strobe));
     axi_write_collector #(.DW(128)) u_dram_writes (.clk(clk), .rst_n(rst_n), .en(collect_en), .cycle(tb_cycle),
         .awaddr(m_axi_awaddr), .awvalid(m_axi_awvalid), .awready(m_axi_awready), .wdata(m_axi_wdata),
         .wstrb(m_axi_wstrb), .wlast(m_axi_wlast), .wvalid(m_axi_wvalid), .wready(m_axi_wready),

@@ -17,7 +17,7 @@ module tb_npu_top_native #(
 );
     localparam [11:0] CTRL = 12'h000, STATUS = 12'h004, ERR_CODE = 12'h008, ERR_INDEX = 12'h00C;
     localparam [11:0] INST_BASE = 12'h010, INST_COUNT = 12'h014, IRQ_STATUS = 12'h018, COUNTER_BASE = 12'h040;
-    localparam integer COUNTERS = 11;
+    localparam integer COUNTERS = 13;
 
     reg         reset_req = 1'b0;
     reg  [11:0] awaddr = 12'd0, araddr = 12'd0;
@@ -31,7 +31,7 @@ module tb_npu_top_native #(
     reg  [31:0] seed = 32'd1, err_lo = 32'd0, err_hi = 32'd0;
     reg  [7:0]  st_ar = 8'd0, st_r = 8'd0, st_aw = 8'd0, st_w = 8'd0, st_b = 8'd0;
     wire [31:0] r_bursts, w_bursts, stalled;
-    wire        violation, hs_violation, acc_strobe, dram_strobe;
+    wire        violation, hs_violation, acc_strobe, dram_strobe, vec_strobe;
     wire [3:0]  violation_code;
     wire [7:0]  hs_code;
 
@@ -48,7 +48,7 @@ module tb_npu_top_native #(
         .dram_stalled(stalled), .violation(violation), .violation_code(violation_code),
         .hs_violation(hs_violation), .hs_code(hs_code),
         .collect_en(1'b0), .collect_flush(1'b0), .collect_rewind(1'b0), .acc_strobe(acc_strobe),
-        .dram_strobe(dram_strobe));
+        .dram_strobe(dram_strobe), .vec_strobe(vec_strobe));
 
     wire clk = u_tb.clk;
 

@@ -10,20 +10,28 @@ hazard tracking must enforce -- plus bank conflicts (different rows of one scrat
   store_matmul    MATMUL overwrites ACC rows a STORE is still reading
   pad_matmul      PAD under the rows a MATMUL reads
   bank_conflict   a LOAD and a MATMUL on different rows of the same SP bank (no hazard; port contention)
+  load_vector     a vector instruction reads SP rows (operands, window, weights) a LOAD just wrote
+  vector_load     LOAD overwrites SP rows a vector instruction is still reading
+  vector_store    STORE reads ACC rows a vector instruction just wrote
+  store_vector    a vector instruction overwrites ACC rows a STORE is still reading
+  matmul_vector   MATMUL and vector instruction on the same ACC rows, either order (and sharing the SP port)
+  bias_vector     PAD/LOAD into ACC, then VSUM/VMAC accumulating onto it (read after write through port B)
+  params_store    LOAD of a per-channel STORE's parameter row just before it; a LOAD over it just after
 """
 from __future__ import annotations
 
 import numpy as np
 
 from golden import isa
-from golden.checks import dram_span, load_rows
-from golden.isa import MEM_SP, Instr, Op
+from golden.checks import dram_span, load_rows, window_last_row
+from golden.isa import MEM_ACC, MEM_SP, Instr, Op
 from golden.random_program import Generator
 
 from .program_seq import ProgramSeq, place
 
 PATTERNS = ("store_load", "load_store", "load_matmul", "matmul_load", "acc_chain", "store_matmul", "pad_matmul",
-            "bank_conflict")
+            "bank_conflict", "load_vector", "vector_load", "vector_store", "store_vector", "matmul_vector",
+            "bias_vector", "params_store")
 
 
 def _with(ins: Instr, **changes) -> Instr:
@@ -41,8 +49,68 @@ class HazardGenerator(Generator):
             if ins.mem == MEM_SP:
                 return ins
 
+    def vector(self) -> Instr:
+        return self.vadd() if self.r(0, 3) == 0 else self.window()
+
+    def _vector_at_sp(self, v: Instr, row: int) -> Instr:
+        """The vector instruction moved so that its first SP read (A, B or a weight row) is `row`."""
+        which = self.pick("a_row", "b_row" if v.op == Op.VADD else "w_row" if v.op == Op.VMAC else "a_row")
+        if which == "a_row":
+            span = v.count if v.op == Op.VADD else window_last_row(v) - v.a_row + 1
+        else:
+            span = v.count if which == "b_row" else v.kh * v.kw
+        return _with(v, **{which: max(0, min(row, self.cfg.sp_rows - span))})
+
+    def acc_row_load(self, row: int, count: int) -> Instr:
+        """A LOAD of one int32 row replicated into ACC rows row … row+count-1 (a bias, a parameter row)."""
+        n = self.cfg.n
+        return isa.make(Op.LOAD, mem=MEM_ACC, row=row, y=1, x=count, len=n, xs=0,
+                        addr=self.r(0, self.data_bytes - 4 * n))
+
+    def _vector_at_acc(self, v: Instr, row: int) -> Instr:
+        rows = v.count if v.op == Op.VADD else v.y * v.x
+        return _with(v, acc_row=max(0, min(row, self.cfg.acc_rows - rows)))
+
+    def _store_of(self, row: int, count: int) -> Instr:
+        st = self.store()
+        x = max(1, min(st.x, count, self.cfg.acc_rows - row))
+        st = _with(st, row=row, y=1, x=x, ys=0)
+        lo, hi = dram_span(st)
+        if hi >= self.data_bytes:
+            st = _with(st, addr=max(0, self.data_bytes - (hi - lo + 1)))
+        return st
+
     def pattern(self, name: str) -> list[Instr]:
         cfg, n = self.cfg, self.cfg.n
+        if name in ("load_vector", "vector_load"):
+            ld = self.sp_load()
+            v = self._vector_at_sp(self.vector(), ld.row)
+            return [ld, v] if name == "load_vector" else [v, ld]
+        if name in ("vector_store", "store_vector"):
+            v = self.vector()
+            row = v.acc_row
+            if name == "vector_store":
+                return [v, self._store_of(row, v.count if v.op == Op.VADD else v.y * v.x)]
+            st = self.store()
+            return [st, self._vector_at_acc(v, st.row)]
+        if name == "matmul_vector":
+            mm, v = self.matmul(), self._vector_at_acc(self.vector(), 0)
+            v = self._vector_at_acc(v, mm.acc_row)
+            return [mm, v] if self.r(0, 1) else [v, mm]
+        if name == "bias_vector":
+            op = self.pick(Op.VSUM, Op.VMAC)
+            v = _with(self.window(op), acc=1)
+            rows = v.y * v.x
+            pre = isa.make(Op.PAD, mem=MEM_ACC, row=v.acc_row, count=rows, value=self.r(-(1 << 20), 1 << 20)) \
+                if self.r(0, 1) else self.acc_row_load(v.acc_row, rows)
+            return [pre, v]
+        if name == "params_store":
+            st = _with(self.store(), quant=1, pc=1)
+            q = self.r(0, cfg.acc_rows - 1)
+            st = _with(st, qrow=q)
+            ld = self.acc_row_load(q, 1)
+            after = isa.make(Op.PAD, mem=MEM_ACC, row=q, count=1, value=self.r(-(1 << 30), 1 << 30))
+            return [ld, st, after]
         if name in ("store_load", "load_store"):
             s, ld = self.store(), self.load()
             lo, hi = dram_span(ld)
