@@ -1,5 +1,6 @@
-"""Functional coverage of the store unit, per executed STORE: raw/requantised x lanes per element, stride kind,
-start offset within a 16-byte beat, 4 KiB crossings, and ReLU under requantisation."""
+"""Functional coverage of the store unit, per executed STORE: raw/requantised/per-channel x lanes per element,
+stride kind, start offset within a 16-byte beat, 4 KiB crossings, ReLU under requantisation, and a per-channel
+parameter row inside the STORE's own rows or outside them."""
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
@@ -21,13 +22,24 @@ def stride(ins) -> str:
     return "zero" if ins.xs == 0 else "overlapping" if ins.xs < eb else "dense" if ins.xs == eb else "gapped"
 
 
+def kind(ins) -> str:
+    return "raw" if not ins.quant else "per_channel" if ins.pc else "quant"
+
+
+def params_row(ins) -> str:
+    if not (ins.quant and ins.pc):
+        return "n/a"
+    return "inside" if ins.row <= ins.qrow < ins.row + ins.y * ins.x else "outside"
+
+
 def crosses_4k(ins) -> bool:
     first, last = dram_span(ins)
     return first // 4096 != last // 4096
 
 
 _sample = coverage_section(
-    CoverPoint("store.instr.kind", xf=lambda ex, n: "quant" if ex.ins.quant else "raw", bins=["raw", "quant"]),
+    CoverPoint("store.instr.kind", xf=lambda ex, n: kind(ex.ins), bins=["raw", "quant", "per_channel"]),
+    CoverPoint("store.instr.params_row", xf=lambda ex, n: params_row(ex.ins), bins=["n/a", "inside", "outside"]),
     CoverPoint("store.instr.lanes", xf=lambda ex, n: lanes(ex.ins, n), bins=["1", "2..N-1", "N"]),
     CoverPoint("store.instr.stride", xf=lambda ex, n: stride(ex.ins), bins=STRIDES),
     CoverPoint("store.instr.offset", xf=lambda ex, n: "aligned" if ex.ins.addr % 16 == 0 else "unaligned",

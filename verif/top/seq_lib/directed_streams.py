@@ -18,7 +18,7 @@ import numpy as np
 from golden import onnx_reference as ort_ref
 from golden.ops import Requant, RequantPerChannel, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
 from golden.qladd import constants_from_scales
-from golden.qops import gap_multiplier, multipliers_from_scales, s8_to_u8, u8_to_s8
+from golden.qops import gap_multiplier, multipliers_from_scales, u8_to_s8
 from golden.vector_lowering import lower_depthwise_conv, lower_global_avgpool, lower_maxpool, lower_qlinear_add
 
 from .program_seq import ProgramSeq
