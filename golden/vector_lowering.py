@@ -103,11 +103,12 @@ def _band_load(x_addr: int, h: int, w: int, c: int, c0: int, cc: int, o0: int, o
 def _band_rows(cfg: MachineConfig, oh: int, ow: int, kh: int, sy: int, pitch: int, sp_budget: int,
                acc_budget: int) -> int:
     """Output rows per band: the band's input rows fit half the scratchpad budget, its outputs one accumulator
-    buffer, and LOAD's and the window instructions' fields."""
+    buffer, and LOAD's and the window instructions' fields (a band's bias preload is one LOAD of r·ow
+    elements, at most 4095)."""
     best = 0
     for r in range(1, min(oh, 255) + 1):
         rows_in = (r - 1) * sy + kh
-        if rows_in * pitch > sp_budget or r * ow > acc_budget or rows_in > 255:
+        if rows_in * pitch > sp_budget or r * ow > min(acc_budget, 4095) or rows_in > 255:
             break
         best = r
     if best == 0:

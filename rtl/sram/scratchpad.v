@@ -1,6 +1,7 @@
 // Banked int8 scratchpad: ROWS rows of N lanes in NB single-port banks (row r lives in bank r % NB), shared by
-// two request ports (port 0: the load unit, port 1: the compute unit). When both ports want one bank in the
-// same cycle a round-robin arbiter picks one and holds the other (ready low), so neither can starve.
+// two request ports (port 0: the load unit, port 1: the compute and vector units, through sp_read_share). When
+// both ports want one bank in the same cycle a round-robin arbiter picks one and holds the other (ready low),
+// so neither can starve.
 // Every accepted request gets a response one cycle later: read data, or an error flag when the row is out of
 // range (that access touches no bank: it is flagged, never wrapped).
 `timescale 1ns / 1ps

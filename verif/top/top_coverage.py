@@ -87,8 +87,9 @@ def hazard_kinds(prog: list[Instr], cfg: MachineConfig, window: int = 8) -> set[
             pair = (x.op, y.op)
             shared = {memory(ka) for ka in fx for kb in fy if memory(ka) == memory(kb)
                       and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1]}
+            # a parameter row one side reads that the other writes
             params = [(ka, kb) for ka in fx for kb in fy if "acc.params" in (ka, kb) and memory(ka) == memory(kb)
-                      and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1]]
+                      and fx[ka][0] <= fy[kb][1] and fy[kb][0] <= fx[ka][1] and (fx[ka][3] or fy[kb][3])]
             if params:
                 kinds.add("acc.params_after_write" if params[0][1] == "acc.params" else "acc.write_after_params")
             if x.op in VECTOR_OPS or y.op in VECTOR_OPS:
