@@ -109,7 +109,7 @@ class Generator:
 
     def vadd(self) -> Instr:
         sp, acc = self.cfg.sp_rows, self.cfg.acc_rows
-        count = self.r(1, max(1, min(48, sp, acc)))
+        count = self.pick(1, self.r(1, max(1, min(48, sp, acc))), self.r(1, max(1, min(48, sp, acc))))
         return isa.make(Op.VADD, u8=self.r(0, 1), acc_row=self.r(0, acc - count), a_row=self.r(0, sp - count),
                         b_row=self.r(0, sp - count), count=count)
 
@@ -118,11 +118,13 @@ class Generator:
         and reach rows recent LOADs wrote."""
         op = op or self.pick(*WINDOW_OPS)
         sp, acc = self.cfg.sp_rows, self.cfg.acc_rows
-        kh = self.pick(1, 2, 3, self.r(1, 5))
-        kw = self.pick(1, 2, 3, self.r(1, 5))
+        kh = self.pick(1, 2, 3, self.r(1, 5), self.r(3, 5))
+        kw = self.pick(1, 2, 3, self.r(1, 5), self.r(3, 5))
         if op == Op.VMAC:
             kw = min(kw, VMAC_MAX_TAPS // kh)
-        f = dict(y=self.pick(1, 1, self.r(1, 4)), x=self.r(1, 8), kh=kh, kw=kw, sy=self.pick(1, 2, self.r(0, 3)),
+        # output grids from one element to more than 4N of them
+        f = dict(y=self.pick(1, 1, self.r(1, 4)), x=self.pick(1, self.r(1, 8), self.r(1, 24)), kh=kh, kw=kw,
+                 sy=self.pick(1, 2, self.r(0, 3)),
                  sx=self.pick(1, 2, self.r(0, 3)), pitch=self.r(0, 24), a_row=0)
         if op != Op.VMAX:
             f["acc"] = self.r(0, 1)
