@@ -79,21 +79,32 @@ module qladd_lane (
         end
     end
 
-    // ---- stage 2: T2 = R24(a*RA + T1), y = RNE(T2, 80), clamped -------------------------------------------
-    wire signed [W-1:0] t2   = r24(a1 * $signed(ra) + t1);
-    wire                neg  = t2[W-1];
-    wire [W-1:0]        mag2 = neg ? -t2 : t2;
-    wire [W-1:0]        yi   = rne(mag2, 7'd80);          // |y| below 2^28
-    wire                big  = yi > 112'd255;             // saturates whatever the mode
-    wire [7:0]          y8   = yi[7:0];
+    // ---- stage 2: T2 = R24(a*RA + T1), y = RNE(T2, 80), clamped (computed only with a valid stage 1, as
+    // stage 1 is: combinational logic this wide would be evaluated every cycle by a cycle-based simulator) ------
+    function signed [7:0] result(input signed [W-1:0] a_op, input signed [W-1:0] t1_v, input [W-1:0] ra_v,
+                                 input u8_v);
+        reg signed [W-1:0] t2;
+        reg [W-1:0]        mag2, yi;
+        reg                neg, big;
+        reg [7:0]          y8;
+        begin
+            t2   = r24(a_op * $signed(ra_v) + t1_v);
+            neg  = t2[W-1];
+            mag2 = neg ? -t2 : t2;
+            yi   = rne(mag2, 7'd80);                        // |y| below 2^28
+            big  = yi > 112'd255;                           // saturates whatever the mode
+            y8   = yi[7:0];
+            if (u8_v)                                       // clamp to 0..255, store minus 128
+                result = neg ? -8'sd128 : big ? 8'sd127 : $signed(y8 ^ 8'h80);
+            else if (neg)                                   // clamp to -128..127
+                result = (big || y8 > 8'd128) ? -8'sd128 : -$signed(y8);
+            else
+                result = (big || y8 > 8'd127) ? 8'sd127 : $signed(y8);
+        end
+    endfunction
+
     always @(posedge clk) begin
         out_valid <= v1;
-        if (!v1) begin
-        end else if (u8_1)                                  // clamp to 0..255, store minus 128
-            y <= neg ? -8'sd128 : big ? 8'sd127 : $signed(y8 ^ 8'h80);
-        else if (neg)                                       // clamp to -128..127
-            y <= (big || y8 > 8'd128) ? -8'sd128 : -$signed(y8);
-        else
-            y <= (big || y8 > 8'd127) ? 8'sd127 : $signed(y8);
+        if (v1) y <= result(a1, t1, ra, u8_1);
     end
 endmodule

@@ -170,27 +170,32 @@ module vector_unit #(
     reg  [N*8-1:0]  wcache [0:15];          // VMAC weight rows, one per tap
     reg  [N*8-1:0]  a_hold;                 // VADD: the A row waiting for its B row
     reg  [N*32-1:0] red;                    // running reduction of the current window, per lane
-    reg  [N*32-1:0] red_next;
     wire            rsp_win  = sp_rsp_valid && !m_wgt && !c_vadd;
     wire            rsp_b    = sp_rsp_valid && c_vadd && m_b;
     wire [N*8-1:0]  w_row_q  = wcache[m_tap];
-    integer l;
-    reg signed [31:0] xl, wl, rl;
-    always @* begin
-        for (l = 0; l < N; l = l + 1) begin
-            xl = {{24{sp_rdata[l*8+7]}}, sp_rdata[l*8 +: 8]};
-            wl = {{24{w_row_q[l*8+7]}}, w_row_q[l*8 +: 8]};
-            rl = red[l*32 +: 32];
-            if (c_vmac) xl = xl * wl;
-            if (m_first)     red_next[l*32 +: 32] = xl;
-            else if (c_vmax) red_next[l*32 +: 32] = (xl > rl) ? xl : rl;
-            else             red_next[l*32 +: 32] = rl + xl;
+    // One tap into the running reduction, lane by lane. A function called only on a window response (in the
+    // clocked block), not combinational logic: a cycle-based simulator would evaluate N multipliers every
+    // cycle, whatever the unit does.
+    function [N*32-1:0] reduce(input [N*8-1:0] row, input [N*8-1:0] wrow, input [N*32-1:0] acc, input first,
+                               input vmax, input vmac);
+        integer l;
+        reg signed [31:0] xl, wl, rl;
+        begin
+            for (l = 0; l < N; l = l + 1) begin
+                xl = {{24{row[l*8+7]}}, row[l*8 +: 8]};
+                wl = {{24{wrow[l*8+7]}}, wrow[l*8 +: 8]};
+                rl = acc[l*32 +: 32];
+                if (vmac) xl = xl * wl;
+                if (first)     reduce[l*32 +: 32] = xl;
+                else if (vmax) reduce[l*32 +: 32] = (xl > rl) ? xl : rl;
+                else           reduce[l*32 +: 32] = rl + xl;
 `ifdef NPU8_FAULT_VECTOR_DROP_LAST_TAP
-            // Injected fault (verif/faults.yaml): the last tap of a window of several taps is not reduced in.
-            if (m_last && !m_first) red_next[l*32 +: 32] = rl;
+                // Injected fault (verif/faults.yaml): the last tap of a window of several taps is not reduced in.
+                if (m_last && !first) reduce[l*32 +: 32] = rl;
 `endif
+            end
         end
-    end
+    endfunction
 
     // QLinearAdd lanes
     wire [N-1:0]    q_valid;
@@ -208,7 +213,6 @@ module vector_unit #(
 
     // ---- writer: the result FIFO and the accumulator writes -------------------------------------------------
     wire            push   = c_vadd ? q_valid[0] : rsp_win && m_last;
-    wire [N*32-1:0] push_d = c_vadd ? q_wide : red_next;
     reg  [N*32-1:0] fifo [0:3];
     reg  [1:0]      f_wr, f_rd;
     reg  [2:0]      f_count;
@@ -281,10 +285,10 @@ module vector_unit #(
             // ---- datapath
             if (sp_rsp_valid && m_wgt) wcache[m_tap] <= sp_rdata;
             if (sp_rsp_valid && c_vadd && !m_b) a_hold <= sp_rdata;
-            if (rsp_win) red <= red_next;
+            if (rsp_win) red <= reduce(sp_rdata, w_row_q, red, m_first, c_vmax, c_vmac);
             // ---- writer
             if (push) begin
-                fifo[f_wr] <= push_d;
+                fifo[f_wr] <= c_vadd ? q_wide : reduce(sp_rdata, w_row_q, red, m_first, c_vmax, c_vmac);
                 f_wr <= f_wr + 2'd1;
             end
             if (pop) begin
