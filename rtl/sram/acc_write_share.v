@@ -21,30 +21,15 @@ module acc_write_share #(
     output wire             p_acc,
     output wire [15:0]      p_row,
     output wire [N*32-1:0]  p_data,
-    output reg              served1
+    output wire             served1
 );
-    reg  prefer1;
-    // a request offered and not taken stays offered (the port sees a stable request until it is ready)
-    reg  held, held1;
-    wire keep = held && (held1 ? c1_valid : c0_valid);
-    wire g1 = keep ? held1 : c1_valid && (!c0_valid || prefer1);
+    wire g1;
+    share_arbiter u_arb (.clk(clk), .rst_n(rst_n), .c0_valid(c0_valid), .c1_valid(c1_valid), .p_ready(p_ready),
+                         .g1(g1), .served1(served1));
     assign p_valid  = c0_valid || c1_valid;
     assign p_acc    = g1 && c1_acc;
     assign p_row    = g1 ? c1_row : c0_row;
     assign p_data   = g1 ? c1_data : c0_data;
     assign c0_ready = p_ready && !g1;
     assign c1_ready = p_ready && g1;
-    always @(posedge clk) begin
-        if (!rst_n) begin
-            prefer1 <= 1'b0;
-            served1 <= 1'b0;
-            held    <= 1'b0;
-            held1   <= 1'b0;
-        end else begin
-            held  <= p_valid && !p_ready;
-            held1 <= g1;
-            if (c0_valid && c1_valid && p_ready) prefer1 <= !g1;
-            served1 <= p_valid && p_ready && g1;
-        end
-    end
 endmodule
