@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 
-from .isa import FIELDS, INSTR_BITS, MEM_ACC, WINDOW_OPS, Instr, Op, decode, encode, make
+from .checks import Program, failing_check
+from .isa import FIELDS, INSTR_BITS, MEM_ACC, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op, decode, encode, make
 
-_WORD = re.compile(r"^\.word\s+(0x[0-9a-fA-F]+|\d+)$", re.IGNORECASE)
+_WORD = re.compile(r"^\.word(?:\s+(\S+))?$", re.IGNORECASE)
+_NUMBER = re.compile(r"^[+-]?(0[xX][0-9a-fA-F]+|[0-9]+)$")     # ASCII digits only (int() takes any script's)
 _SYMBOLS = {"mem": {"sp": 0, "acc": 1}}
 
 
@@ -32,11 +34,15 @@ def _defaults(op: Op, given: dict, n: int) -> dict:
 
 
 def assemble_line(line: str, n: int = 8, lineno: int = 1) -> Instr | None:
+    if n not in (4, 8, 16):
+        raise ValueError(f"assembler: N={n!r} must be 4, 8 or 16")
     text = re.split(r"[#;]", line, maxsplit=1)[0].strip()
     if not text:
         return None
     m = _WORD.match(text)
     if m:
+        if m.group(1) is None or not _NUMBER.match(m.group(1)):
+            raise AsmError(lineno, line, ".word needs one 128-bit value (decimal or 0x hex)")
         word = int(m.group(1), 0)
         if not 0 <= word < (1 << INSTR_BITS):
             raise AsmError(lineno, line, ".word value does not fit 128 bits")
@@ -58,14 +64,22 @@ def assemble_line(line: str, n: int = 8, lineno: int = 1) -> Instr | None:
         if key in given:
             raise AsmError(lineno, line, f"field {key!r} given twice")
         sym = _SYMBOLS.get(key, {})
-        try:
-            given[key] = sym[val.lower()] if val.lower() in sym else int(val, 0)
-        except ValueError:
-            raise AsmError(lineno, line, f"{key}={val!r} is not a number") from None
+        if val.lower() in sym:
+            given[key] = sym[val.lower()]
+        elif _NUMBER.match(val):
+            given[key] = int(val, 0)
+        else:
+            raise AsmError(lineno, line, f"{key}={val!r} is not a number (decimal or 0x hex, ASCII digits)")
     try:
-        return make(op, **{**_defaults(op, given, n), **given})
+        ins = make(op, **{**_defaults(op, given, n), **given})
     except ValueError as e:
         raise AsmError(lineno, line, str(e)) from None
+    # what the decoder would refuse whatever the memories' sizes (BAD_FIELD: a zero count, len > N, an int8
+    # value out of range, ...): an assembly error here, not a program that traps; `.word` writes such words
+    check = failing_check(ins, MachineConfig(n=n), Program(0, 1))
+    if check is not None and check.code == ErrorCode.BAD_FIELD:
+        raise AsmError(lineno, line, f"{check.name}: {check.rule} (N={n}; the decoder would raise BAD_FIELD)")
+    return ins
 
 
 def assemble(text: str, n: int = 8) -> list[Instr]:
@@ -92,5 +106,16 @@ def disassemble_one(ins: Instr) -> str:
     return " ".join(parts)
 
 
-def disassemble(prog: list[Instr]) -> str:
-    return "".join(disassemble_one(i) + "\n" for i in prog)
+def assembles(ins: Instr, n: int = 8) -> bool:
+    """Whether the assembler takes this instruction's fields at this N (a decoded word may fail a BAD_FIELD
+    check the assembler refuses)."""
+    if not ins.legal_opcode or ins.reserved_bits():
+        return False
+    check = failing_check(ins, MachineConfig(n=n), Program(0, 1))
+    return check is None or check.code != ErrorCode.BAD_FIELD
+
+
+def disassemble(prog: list[Instr], n: int = 8) -> str:
+    """One line an instruction, `.word` for those the assembler refuses at this N, so that
+    assemble(disassemble(p, n), n) == p for any words."""
+    return "".join((disassemble_one(i) if assembles(i, n) else f".word {encode(i):#034x}") + "\n" for i in prog)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+import numpy as np
+
 INSTR_BYTES = 16
 INSTR_BITS = 128
 
@@ -113,11 +115,16 @@ class MachineConfig:
     dram_bytes: int = 1 << 20
 
     def __post_init__(self):
+        for name in ("n", "sp_rows", "acc_rows", "dram_bytes"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+                raise TypeError(f"MachineConfig.{name}={v!r} must be an integer")
+            setattr(self, name, int(v))
         if self.n not in (4, 8, 16):
-            raise ValueError(f"N must be 4, 8 or 16, not {self.n}")
-        for name, hi in (("sp_rows", 65536), ("acc_rows", 65536), ("dram_bytes", 1 << 32)):
-            if not 1 <= getattr(self, name) <= hi:
-                raise ValueError(f"{name}={getattr(self, name)} outside 1..{hi}")
+            raise ValueError(f"MachineConfig.n={self.n}: N must be 4, 8 or 16")
+        for name, lo, hi in (("sp_rows", 1, 65536), ("acc_rows", 1, 65536), ("dram_bytes", 16, 1 << 32)):
+            if not lo <= getattr(self, name) <= hi:
+                raise ValueError(f"MachineConfig.{name}={getattr(self, name)} outside {lo}..{hi} (docs/isa.md section 1)")
 
 
 @dataclass

@@ -12,6 +12,7 @@ import numpy as np
 
 from . import isa
 from .isa import MEM_ACC, MEM_SP, Instr, MachineConfig, Op
+from .operand_checks import OperandError, int32_vector, int8_tensor, int_scalar, isa_limits, pads4, pair, requantiser
 from .requant import pack_lane_params, requantize, requantize_lanes
 from .simulator import RunResult, Simulator
 
@@ -212,7 +213,9 @@ def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0) -> 
             if mb >= min(m_total, 64):
                 return wb, ab, mb
     if not plans:
-        raise ValueError("GEMM does not fit the scratchpad: K too large for SP_ROWS")
+        raise OperandError("GEMM", "weights", f"K of {kc} chunks of {cfg.n} needs more than SP_ROWS={cfg.sp_rows} "
+                                              f"scratchpad rows for one activation row and the weights "
+                                              f"(K splitting across passes is not lowered yet)")
     return max(plans, key=lambda p: p[2])
 
 
@@ -222,6 +225,19 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
     double-buffered) load while the previous chunk computes, and its STORE drains while the next computes.
     The next chunk's loads come before this chunk's STORE in program order, so that the STORE, which waits
     for the chunk's last MATMUL, does not hold them up."""
+    op = "GEMM"
+    a = int8_tensor(op, "activations", a, 2, "[M, K]")
+    w = int8_tensor(op, "weights", w, 2, "[K, Nc]")
+    if a.shape[1] != w.shape[0]:
+        raise OperandError(op, "shapes", f"activations have K={a.shape[1]}, weights K={w.shape[0]}")
+    bias = int32_vector(op, "bias", bias, w.shape[1])
+    za = int_scalar(op, "activation zero point", za, -128, 127)
+    rq = requantiser(op, rq, w.shape[1])
+    with isa_limits(op, f"activations {a.shape}, weights {w.shape}"):
+        return _lower_gemm(cfg, a, w, bias, za, rq)
+
+
+def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq) -> Lowered:
     n = cfg.n
     m_total, k_total = a.shape
     nc_total = w.shape[1]
@@ -320,7 +336,8 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserve
             if best is None or cost < best[0]:
                 best = (cost, g, rows, ab)
     if best is None:
-        raise ValueError("convolution does not fit the scratchpad/accumulator at this N")
+        raise OperandError("QLinearConv", "shapes", f"one output row of {ow} pixels and the weights of {taps} taps do "
+                                                    f"not fit SP_ROWS={cfg.sp_rows} / ACC_ROWS={cfg.acc_rows} at N={n}")
     return best[1], best[2], best[3]
 
 
@@ -331,15 +348,30 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     chunk of the pass (the window is loaded once for all of them). Windows alternate between two buffers so
     that the next tap's load runs while this one computes; a pass's weights load tap by tap just before the
     first block needs them."""
+    op = "QLinearConv"
+    x = int8_tensor(op, "input", x, 3, "HWC [H, W, Cin]")
+    w = int8_tensor(op, "weights", w, 4, "HWIO [KH, KW, Cin, Cout]")
+    if x.shape[2] != w.shape[2]:
+        raise OperandError(op, "shapes", f"input has Cin={x.shape[2]}, weights Cin={w.shape[2]}")
+    bias = int32_vector(op, "bias", bias, w.shape[3])
+    za = int_scalar(op, "input zero point", za, -128, 127)
+    rq = requantiser(op, rq, w.shape[3])
+    sy, sx = pair(op, "strides", stride, 1, 1 << 16)
+    pt, pl, pb, pr = pads4(op, pad)
+    h, wd, _ = x.shape
+    kh, kw = w.shape[:2]
+    if h + pt + pb < kh or wd + pl + pr < kw:
+        raise OperandError(op, "weights", f"kernel {kh}x{kw} larger than the padded input {h + pt + pb}x{wd + pl + pr}")
+    with isa_limits(op, f"input {x.shape}, weights {w.shape}, strides {(sy, sx)}, pads {(pt, pl, pb, pr)}"):
+        return _lower_conv2d(cfg, x, w, bias, za, rq, (sy, sx), (pt, pl, pb, pr))
+
+
+def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq, stride, pad) -> Lowered:
     n = cfg.n
     h, wd, cin = x.shape
     kh, kw, _, cout = w.shape
-    sy, sx = (stride, stride) if np.isscalar(stride) else (int(v) for v in stride)
-    pt, pl, pb, pr = (pad,) * 4 if np.isscalar(pad) else (int(v) for v in pad)
-    if not all(0 <= p <= 15 for p in (pt, pl, pb, pr)):
-        raise ValueError(f"pads {(pt, pl, pb, pr)} outside 0..15 (the LOAD pad fields)")
-    if sy < 1 or sx < 1:
-        raise ValueError(f"strides {(sy, sx)} must be at least 1")
+    sy, sx = stride
+    pt, pl, pb, pr = pad
     oh, ow = (h + pt + pb - kh) // sy + 1, (wd + pl + pr - kw) // sx + 1
     cchunks, nchunks = _chunks(cin, n), _chunks(cout, n)
     taps = [(i, j, c0, cc) for i in range(kh) for j in range(kw) for c0, cc in cchunks]

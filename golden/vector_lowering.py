@@ -15,46 +15,41 @@ import numpy as np
 
 from . import isa
 from .isa import MEM_ACC, MEM_SP, VMAC_MAX_TAPS, Instr, MachineConfig, Op
+from .operand_checks import OperandError, int8_tensor, int_scalar, lowering, pads4, pair, requantiser
+from .qladd import constant_error
 from .ops import (DramImage, Lowered, Requant, _acc_buffer, _acc_capacity, _chunks, _param_rows, _store_requant,
                   folded_bias)
 
 IDENTITY = Requant(1 << 23, 23, 0)          # a STORE that writes int8 ACC values unchanged
-MAX_PAD = 15                                # LOAD's pad fields
 
 
 def _identity_config(pad: int) -> Instr:
     return isa.make(Op.CONFIG, multiplier=IDENTITY.multiplier, shift=IDENTITY.shift, out_zp=0, relu=0, pad=pad)
 
 
-def _check_hwc(name: str, x: np.ndarray) -> tuple[int, int, int]:
-    if x.ndim != 3:
-        raise ValueError(f"{name}: input must be HWC (3-D), got shape {x.shape}")
-    if x.dtype != np.int8:
-        raise ValueError(f"{name}: input must be int8, got {x.dtype}")
-    return x.shape
-
-
 def _out_size(name: str, size: int, k: int, stride: int, lo: int, hi: int) -> int:
-    if k < 1 or stride < 1:
-        raise ValueError(f"{name}: kernel {k} and stride {stride} must be at least 1")
-    if not (0 <= lo <= MAX_PAD and 0 <= hi <= MAX_PAD):
-        raise ValueError(f"{name}: pads ({lo}, {hi}) outside 0..{MAX_PAD} (LOAD's pad fields)")
     if size + lo + hi < k:
-        raise ValueError(f"{name}: kernel {k} larger than the padded input {size + lo + hi}")
+        raise OperandError(name, "kernel", f"{k} larger than the padded input {size + lo + hi}")
     if stride > 15:
-        raise ValueError(f"{name}: stride {stride} above 15 (the window instructions' sy/sx fields)")
+        raise OperandError(name, "strides", f"{stride} above 15 (the window instructions' sy/sx fields)")
     return (size + lo + hi - k) // stride + 1
 
 
 # -- QLinearAdd --------------------------------------------------------------------------------------------
+@lowering("QLinearAdd")
 def lower_qlinear_add(cfg: MachineConfig, a: np.ndarray, b: np.ndarray, ra: int, rb: int, fixed: int,
                       u8: bool = False) -> Lowered:
     """y = QLinearAdd(a, b) elementwise (same shape, any layout: the bytes are added in place); `ra`, `rb`,
     `fixed` are the float32 bit patterns of golden.qladd.constants_from_scales."""
-    if a.shape != b.shape:
-        raise ValueError(f"QLinearAdd: operands differ in shape, {a.shape} vs {b.shape}")
-    if a.dtype != np.int8 or b.dtype != np.int8:
-        raise ValueError(f"QLinearAdd: operands must be int8 (u8 tensors stored minus 128), got {a.dtype}, {b.dtype}")
+    op = "QLinearAdd"
+    if getattr(a, "shape", None) != getattr(b, "shape", None):
+        raise OperandError(op, "operands", f"differ in shape, {getattr(a, 'shape', a)} vs {getattr(b, 'shape', b)}")
+    a = int8_tensor(op, "A", a, a.ndim, "(any layout)")
+    b = int8_tensor(op, "B", b, b.ndim, "(any layout)")
+    for name, bits in (("ra", ra), ("rb", rb), ("fixed", fixed)):
+        why = constant_error(name, bits) if isinstance(bits, (int, np.integer)) else f"{name}={bits!r} is not a bit pattern"
+        if why:
+            raise OperandError(op, "scales", f"{why}: outside what VCONFIG takes (docs/isa.md 3.9)")
     n = cfg.n
     total = int(a.size)
     full, tail = divmod(total, n)
@@ -95,7 +90,8 @@ def _band_load(x_addr: int, h: int, w: int, c: int, c0: int, cc: int, o0: int, o
     top, bottom = max(0, -lo), max(0, hi - (h - 1))
     first, last = max(lo, 0), min(hi, h - 1)
     if last < first:
-        raise ValueError("a band of output rows reads no input row (padding larger than the kernel)")
+        raise OperandError("window operator", "pads", "a band of output rows reads no input row (padding larger "
+                                                      "than the kernel)")
     return isa.make(Op.LOAD, mem=MEM_SP, row=row, y=last - first + 1, x=w, len=cc, addr=x_addr + (first * w) * c + c0,
                     xs=c, ys=w * c, pt=top, pb=bottom, pl=pl, pr=pr)
 
@@ -112,8 +108,9 @@ def _band_rows(cfg: MachineConfig, oh: int, ow: int, kh: int, sy: int, pitch: in
             break
         best = r
     if best == 0:
-        raise ValueError(f"one output row of {ow} elements (input pitch {pitch}) does not fit the scratchpad and "
-                         f"accumulator buffers at this N / SP_ROWS / ACC_ROWS")
+        raise OperandError("window operator", "shapes", f"one output row of {ow} elements (input pitch {pitch}) does "
+                                                        f"not fit the scratchpad and accumulator buffers at N={cfg.n}, "
+                                                        f"SP_ROWS={cfg.sp_rows}, ACC_ROWS={cfg.acc_rows}")
     return best
 
 
@@ -129,16 +126,17 @@ def _pipelined(steps, emit_inputs, emit_vector, emit_store, prog: list[Instr]) -
     return prog + pending + [isa.make(Op.HALT)]
 
 
+@lowering("MaxPool")
 def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pads=(0, 0, 0, 0)) -> Lowered:
     """MaxPool on int8 HWC: `kernel` (kh, kw), `strides` (sy, sx), `pads` (top, left, bottom, right), padding
     that never wins (−128)."""
-    h, w, c = _check_hwc("MaxPool", x)
-    kh, kw = kernel
-    sy, sx = strides
-    pt, pl, pb, pr = pads
+    op = "MaxPool"
+    x = int8_tensor(op, "input", x, 3, "HWC [H, W, C]")
+    h, w, c = x.shape
+    kh, kw = pair(op, "kernel", kernel, 1, 255)
+    sy, sx = pair(op, "strides", strides, 1, 15)
+    pt, pl, pb, pr = pads4(op, pads)
     oh, ow = _out_size("MaxPool", h, kh, sy, pt, pb), _out_size("MaxPool", w, kw, sx, pl, pr)
-    if kh > 255 or kw > 255:
-        raise ValueError(f"MaxPool: kernel {kh}x{kw} above 255 (the window fields)")
     n = cfg.n
     pitch = pl + w + pr
     rows = _band_rows(cfg, oh, ow, kh, sy, pitch, cfg.sp_rows // 2, _acc_capacity(cfg, 2, 0))
@@ -166,15 +164,19 @@ def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pad
     return Lowered(cfg, img, prog, y_addr, (oh, ow, c))
 
 
+@lowering("QLinearGlobalAveragePool")
 def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requant) -> Lowered:
     """QLinearGlobalAveragePool on int8 HWC -> [C]: acc = Σx − z_in·H·W (a PAD of the accumulator, then
     VSUMs accumulating onto it), requantised by `rq` (golden.qops.gap_multiplier's pair and the output zero
     point). R channel chunks at once: a LOAD puts P pixels × R chunks into the scratchpad (pixel-major: row
     p·R + q holds chunk q of pixel p, contiguous in HWC), and one VSUM with pitch R sums each chunk's column
     of P rows, R outputs in a row; larger maps take several pixel groups accumulating."""
-    h, w, c = _check_hwc("QLinearGlobalAveragePool", x)
-    if not -128 <= z_in <= 127:
-        raise ValueError(f"QLinearGlobalAveragePool: input zero point {z_in} outside int8")
+    op = "QLinearGlobalAveragePool"
+    x = int8_tensor(op, "input", x, 3, "HWC [H, W, C]")
+    h, w, c = x.shape
+    z_in = int_scalar(op, "input zero point", z_in, -128, 127)
+    if w > 4095:
+        raise OperandError(op, "input", f"width {w} above 4095 pixels (a LOAD row)")
     n, hw = cfg.n, h * w
     full, tail = divmod(c, n)
     cap = _acc_capacity(cfg, 2, 0)
@@ -202,25 +204,27 @@ def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requa
     return Lowered(cfg, img, prog, y_addr, (c,))
 
 
+@lowering("QLinearConv (depthwise)")
 def lower_depthwise_conv(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq,
                          strides=(1, 1), pads=(0, 0, 0, 0)) -> Lowered:
     """QLinearConv with group = C on HWC: `w` [KH, KW, C] int8 (one filter per channel, symmetric), `bias`
     int32 [C] or None, `rq` per tensor (Requant) or per channel (RequantPerChannel). The folded bias
     (bias − za·Σ taps) is preloaded into each band's accumulator buffer; VMAC accumulates the window onto it;
     a kernel of more than 16 taps is split by kernel rows into several VMACs."""
-    h, wd, c = _check_hwc("QLinearConv (depthwise)", x)
-    if w.ndim != 3 or w.shape[2] != c:
-        raise ValueError(f"QLinearConv (depthwise): weights must be [KH, KW, C={c}], got {w.shape}")
-    if w.dtype != np.int8:
-        raise ValueError(f"QLinearConv (depthwise): weights must be int8, got {w.dtype}")
-    if not -128 <= za <= 127:
-        raise ValueError(f"QLinearConv (depthwise): input zero point {za} outside int8")
+    op = "QLinearConv (depthwise)"
+    x = int8_tensor(op, "input", x, 3, "HWC [H, W, C]")
+    h, wd, c = x.shape
+    w = int8_tensor(op, "weights", w, 3, "[KH, KW, C]")
+    if w.shape[2] != c:
+        raise OperandError(op, "weights", f"must be [KH, KW, C={c}], got {w.shape}")
+    za = int_scalar(op, "input zero point", za, -128, 127)
+    rq = requantiser(op, rq, c)
     kh, kw = w.shape[:2]
-    sy, sx = strides
-    pt, pl, pb, pr = pads
+    sy, sx = pair(op, "strides", strides, 1, 15)
+    pt, pl, pb, pr = pads4(op, pads)
     oh, ow = _out_size("QLinearConv", h, kh, sy, pt, pb), _out_size("QLinearConv", wd, kw, sx, pl, pr)
     if kw > VMAC_MAX_TAPS:
-        raise ValueError(f"QLinearConv (depthwise): kernel width {kw} above {VMAC_MAX_TAPS} (VMAC's weight rows)")
+        raise OperandError(op, "weights", f"kernel width {kw} above {VMAC_MAX_TAPS} (VMAC's weight rows)")
     n = cfg.n
     chunks = _chunks(c, n)
     taps = kh * kw

@@ -58,5 +58,5 @@ def write_listing(test: str, seed: int, path: Path) -> Path:
     rp = program(test, seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"# {test} seed {seed}: N={rp.cfg.n} SP_ROWS={rp.cfg.sp_rows} ACC_ROWS={rp.cfg.acc_rows} "
-                    f"DRAM_BYTES={rp.cfg.dram_bytes} inst_base={rp.inst_base:#x}\n" + disassemble(rp.prog))
+                    f"DRAM_BYTES={rp.cfg.dram_bytes} inst_base={rp.inst_base:#x}\n" + disassemble(rp.prog, rp.cfg.n))
     return path

@@ -36,6 +36,13 @@ module npu_top #(
     input  wire [1:0]   m_axi_bid,    input  wire [1:0] m_axi_bresp, input wire m_axi_bvalid,
     output wire         m_axi_bready
 );
+    // N is 4, 8 or 16 (docs/isa.md section 1): any other value stops elaboration, naming the rule.
+    generate
+        if (N != 4 && N != 8 && N != 16) begin : g_bad_n
+            npu_top_parameter_N_must_be_4_8_or_16 u_bad_n ();
+        end
+    endgenerate
+
     // ---- CSRs and controller -----------------------------------------------------------------------------
     wire         start, busy, done, ctrl_irq;
     wire [31:0]  inst_base;

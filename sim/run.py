@@ -85,14 +85,21 @@ def run_block(block_name: str, sim: str, seed: int, test_dir: Path | None = None
     return Outcome(len(cases) - failed, failed, failures, results, test_dir, wave_files)
 
 
-def _params(items: list[str]) -> dict:
+def _params(items: list[str], block: str) -> dict:
+    """-P NAME=VALUE pairs: integers (decimal or 0x…) for parameters the block's testbench has."""
+    known = blocks.get(block).defaults
     out = {}
     for item in items:
         for kv in item.split():
             k, sep, v = kv.partition("=")
-            if not sep:
+            if not sep or not k:
                 raise SystemExit(f"sim: parameter {kv!r} is not NAME=VALUE")
-            out[k] = int(v, 0)
+            if k not in known:
+                raise SystemExit(f"sim: block {block} has no parameter {k!r} (parameters: {', '.join(sorted(known))})")
+            try:
+                out[k] = int(v, 0)
+            except ValueError:
+                raise SystemExit(f"sim: parameter {k}={v!r} is not an integer (decimal or 0x hex)") from None
     return out
 
 
@@ -107,7 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--waves", action="store_true")
     ap.add_argument("--out", type=Path, help="the run directory (default out/sim/<label>)")
     args = ap.parse_args(argv)
-    out = run_block(args.block, args.sim, args.seed, test_dir=args.out, params=_params(args.param), tests=args.test,
+    out = run_block(args.block, args.sim, args.seed, test_dir=args.out, params=_params(args.param, args.block), tests=args.test,
                     waves=args.waves, defines=tuple(d for item in args.define for d in item.split()))
     print(f"{args.block} on {args.sim}, seed {args.seed}: {out.passed} passed, {out.failed} failed")
     for f in out.failures:

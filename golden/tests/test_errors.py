@@ -12,7 +12,8 @@ from .helpers import CFG, PROG_BASE, run_asm
 CASES = {
     ErrorCode.ILLEGAL_OPCODE: ".word 0x0",
     ErrorCode.RESERVED_BITS: ".word 0x" + "0" * 30 + "17",                 # HALT with bit 4 set
-    ErrorCode.BAD_FIELD: "PAD mem=sp row=0 count=1 value=200",
+    # the assembler refuses BAD_FIELD conditions: the word is written raw
+    ErrorCode.BAD_FIELD: f".word {isa.encode(isa.make(isa.Op.PAD, mem=0, row=0, count=1, value=200)):#x}",
     ErrorCode.SP_RANGE: "MATMUL a_row=0 w_row=61 acc_row=0 m=1",
     ErrorCode.ACC_RANGE: "STORE row=31 x=2 len=1 addr=0",
     ErrorCode.DRAM_RANGE: "LOAD addr=4093 x=1 len=4",
@@ -65,7 +66,8 @@ def test_error_precedence_follows_the_table():
     # Reserved bit and a bad field together: RESERVED_BITS wins; bad field and range together: BAD_FIELD.
     word = isa.encode(isa.make(isa.Op.MATMUL, m=0, a_row=0xFFFF)) | (1 << 100)
     assert run_asm(f".word {word:#x}\nHALT").err_code == ErrorCode.RESERVED_BITS
-    assert run_asm("MATMUL m=0 a_row=65535\nHALT").err_code == ErrorCode.BAD_FIELD
+    word = isa.encode(isa.make(isa.Op.MATMUL, m=0, a_row=0xFFFF))      # the assembler refuses m=0: raw
+    assert run_asm(f".word {word:#x}\nHALT").err_code == ErrorCode.BAD_FIELD
     assert run_asm("LOAD mem=acc row=40 addr=5000 x=1 len=1\nHALT").err_code == ErrorCode.ACC_RANGE
 
 

@@ -76,7 +76,7 @@ def test_reference_conv_matches_a_direct_loop():
 
 def test_lowering_refuses_what_does_not_fit():
     cfg = MachineConfig(n=4, sp_rows=16, acc_rows=16, dram_bytes=1 << 16)
-    with pytest.raises(ValueError, match="does not fit"):
+    with pytest.raises(ValueError, match="needs more than SP_ROWS=16"):
         lower_gemm(cfg, np.zeros((4, 64), np.int8), np.zeros((64, 4), np.int8), None, 0, RQ)
 
 
