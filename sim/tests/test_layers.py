@@ -1,13 +1,14 @@
-"""Layers point one way: regressions/ -> verif/ -> sim/ -> golden/ (each may import the ones after it, never
-one before). The golden model is called, never calls back; the simulator flows run the environment by module
-name (as cocotb does), never by import."""
+"""Layers point one way: regressions/ -> verif/ -> compiler/ -> sim/ -> golden/ (each may import the ones after
+it, never one before). The golden model is called, never calls back; the simulator flows run the environment by
+module name (as cocotb does), never by import; the compiler builds on the golden model (and runs the simulators
+through sim/), and the environments run what it compiles."""
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ("golden", "sim", "verif", "regressions")     # lowest first
+LAYERS = ("golden", "sim", "compiler", "verif", "regressions")     # lowest first
 
 
 def imports(path: Path) -> list[tuple[int, str]]:
