@@ -816,44 +816,24 @@ def section_requant_sweeps(tally: Tally, target: int, rng, window: int = 1 << 20
     tie_sweeps(tally, window)
 
 
-def section_qladd(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "qladd", cases_qladd(target, rng))
-
-
-def section_maxpool(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "maxpool", cases_maxpool(target, rng))
-
-
-def section_gap(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "gap", cases_gap(target, rng))
-
-
-def section_conv_pc(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "conv_pc", cases_conv_pc(target, rng))
-
-
-def section_depthwise(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "depthwise", cases_depthwise(target, rng))
-
-
-def section_matmul_pc(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "matmul_pc", cases_matmul_pc(target, rng))
-
-
-def section_qgemm(tally: Tally, target: int, rng) -> None:
-    run_cases(tally, "qgemm", cases_qgemm(target, rng))
+def _cases_section(name: str, cases) -> Callable:
+    """A section that generates `cases(target, rng)` and checks them with every comparer of COMPARERS[name]."""
+    def section(tally: Tally, target: int, rng) -> None:
+        run_cases(tally, name, cases(target, rng))
+    section.__name__ = f"section_{name}"
+    return section
 
 
 SECTIONS: dict[str, tuple[str, Callable]] = {
     "matmul_conv": ("random QLinearMatMul/QLinearConv (reference + ISA program)", section_matmul_conv),
     "requant_sweeps": ("accumulator tie sweeps (reference + STORE requant)", section_requant_sweeps),
-    "qladd": ("QLinearAdd s8/u8 (random + 256x256 tie grids)", section_qladd),
-    "maxpool": ("MaxPool s8/u8", section_maxpool),
-    "gap": ("QLinearGlobalAveragePool s8/u8 (random + accumulator sweeps)", section_gap),
-    "conv_pc": ("per-channel QLinearConv, group 1", section_conv_pc),
-    "depthwise": ("per-channel QLinearConv, group = C (3x3)", section_depthwise),
-    "matmul_pc": ("per-column QLinearMatMul", section_matmul_pc),
-    "qgemm": ("per-column QGemm (com.microsoft)", section_qgemm),
+    "qladd": ("QLinearAdd s8/u8 (random + 256x256 tie grids)", _cases_section("qladd", cases_qladd)),
+    "maxpool": ("MaxPool s8/u8", _cases_section("maxpool", cases_maxpool)),
+    "gap": ("QLinearGlobalAveragePool s8/u8 (random + accumulator sweeps)", _cases_section("gap", cases_gap)),
+    "conv_pc": ("per-channel QLinearConv, group 1", _cases_section("conv_pc", cases_conv_pc)),
+    "depthwise": ("per-channel QLinearConv, group = C (3x3)", _cases_section("depthwise", cases_depthwise)),
+    "matmul_pc": ("per-column QLinearMatMul", _cases_section("matmul_pc", cases_matmul_pc)),
+    "qgemm": ("per-column QGemm (com.microsoft)", _cases_section("qgemm", cases_qgemm)),
 }
 
 
