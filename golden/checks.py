@@ -31,6 +31,15 @@ def window_last_row(ins: Instr) -> int:
     return ins.a_row + ((ins.y - 1) * ins.sy + ins.kh - 1) * ins.pitch + (ins.x - 1) * ins.sx + ins.kw - 1
 
 
+def vector_reads(ins: Instr) -> int:
+    """The scratchpad rows a vector instruction reads (its VEC_ACTIVE cycles): A and B of each VADD row, every
+    tap of every window, and a VMAC's weight rows once."""
+    if ins.op == Op.VADD:
+        return 2 * ins.count
+    taps = ins.kh * ins.kw
+    return ins.y * ins.x * taps + (taps if ins.op == Op.VMAC else 0)
+
+
 @dataclass(frozen=True)
 class Program:
     """Where the program sits: what PROG_WRITE compares a STORE's span with."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .isa import FIELDS, INSTR_BITS, Field, Instr, Op
+from .isa import FIELDS, INSTR_BITS, Field, Instr, Op, make
 
 ROW_SPAN_BITS = 24    # an SP/ACC row range end: 16-bit row + up to 2^16 rows, with room for the sum
 DRAM_SPAN_BITS = 34   # a DRAM byte span end: 32-bit address + stride products, computed without overflow
@@ -111,7 +111,7 @@ def config_snapshot(*configs: Instr | None) -> int:
 def snapshot_configs(snap: int) -> tuple[Instr, Instr]:
     """The CONFIG and VCONFIG instructions that leave this snapshot."""
     v = CONFIG_SNAPSHOT.unpack(snap)
-    return tuple(Instr(op, {f.name: v[f.name] for f in FIELDS[op]}) for op in CONFIG_OPS)
+    return tuple(make(op, **{f.name: v[f.name] for f in FIELDS[op]}) for op in CONFIG_OPS)
 
 
 def queue_entry(index: int, word: int, cfg: int = 0) -> int:

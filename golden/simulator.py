@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .asm import disassemble_one
-from .checks import check, dram_span, element_bytes, load_rows
+from .checks import check, dram_span, element_bytes, load_rows, vector_reads
 from .isa import INSTR_BYTES, MEM_ACC, ErrorCode, Instr, MachineConfig, Op, decode
 from .qladd import qladd
 from .requant import requantize, requantize_lanes
@@ -164,22 +164,18 @@ class Simulator:
     def _config(self, index, ins):
         self.config.update(ins.f)
 
-    def _vconfig(self, index, ins):
-        self.config.update(ins.f)
+    _vconfig = _config               # each sets its own registers
 
-    def _vector_result(self, index, ins, rows: np.ndarray, reads: int) -> None:
-        """`reads`: the scratchpad rows the vector unit reads for it (its VEC_ACTIVE cycles)."""
-        self.stats["vector_reads"] = self.stats.get("vector_reads", 0) + reads
+    def _vector_result(self, index, ins, rows: np.ndarray) -> None:
+        self.stats["vector_reads"] = self.stats.get("vector_reads", 0) + vector_reads(ins)
         dst = slice(ins.acc_row, ins.acc_row + len(rows))
         self.acc[dst] = wrap32(rows + self.acc[dst]) if ins.f.get("acc") else wrap32(rows)
-        self.stats["vector_rows"] = self.stats.get("vector_rows", 0) + len(rows)
         self.trace.append(TraceEntry(index, ins.op, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
 
     def _vadd(self, index, ins):
         c = self.config
         a, b = self.sp[ins.a_row:ins.a_row + ins.count], self.sp[ins.b_row:ins.b_row + ins.count]
-        self._vector_result(index, ins, qladd(a, b, c["ra"], c["rb"], c["fixed"], bool(ins.u8)).astype(np.int64),
-                            2 * ins.count)
+        self._vector_result(index, ins, qladd(a, b, c["ra"], c["rb"], c["fixed"], bool(ins.u8)).astype(np.int64))
 
     def _window(self, ins) -> np.ndarray:
         """(y·x, kh·kw, N) int64: every output element's window of SP rows."""
@@ -191,16 +187,14 @@ class Simulator:
         return self.sp[rows.reshape(ins.y * ins.x, ins.kh * ins.kw)].astype(np.int64)
 
     def _vmax(self, index, ins):
-        self._vector_result(index, ins, self._window(ins).max(axis=1), ins.y * ins.x * ins.kh * ins.kw)
+        self._vector_result(index, ins, self._window(ins).max(axis=1))
 
     def _vsum(self, index, ins):
-        self._vector_result(index, ins, self._window(ins).sum(axis=1), ins.y * ins.x * ins.kh * ins.kw)
+        self._vector_result(index, ins, self._window(ins).sum(axis=1))
 
     def _vmac(self, index, ins):
         w = self.sp[ins.w_row:ins.w_row + ins.kh * ins.kw].astype(np.int64)
-        self._vector_result(index, ins, (self._window(ins) * w[None]).sum(axis=1),
-                            (ins.y * ins.x + 1) * ins.kh * ins.kw)
-        self.stats["vector_macs"] = self.stats.get("vector_macs", 0) + ins.y * ins.x * ins.kh * ins.kw * self.cfg.n
+        self._vector_result(index, ins, (self._window(ins) * w[None]).sum(axis=1))
 
     def _sync(self, index, ins):
         pass

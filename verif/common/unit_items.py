@@ -48,5 +48,5 @@ class Executed:
     @classmethod
     def from_entry(cls, entry: int, err: int, counters: dict, cycle: int) -> "Executed":
         f = QUEUE_ENTRY.unpack(entry)
-        conf, vconf = (isa.decode(isa.encode(c)) for c in snapshot_configs(f["cfg"]))
+        conf, vconf = snapshot_configs(f["cfg"])
         return cls(f["index"], isa.decode(f["word"]), conf, err, counters, cycle, vconf)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from pyuvm import uvm_sequence_item
 
-from golden.checks import check, dram_span, element_bytes
-from golden.isa import INSTR_BYTES, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op, decode
+from golden.checks import check, dram_span, element_bytes, vector_reads
+from golden.isa import INSTR_BYTES, VECTOR_OPS, ErrorCode, Instr, MachineConfig, Op, decode
 
 
 @dataclass
@@ -93,12 +93,9 @@ def program_work(cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: in
             wr += ins.y * ins.x * element_bytes(ins)
         elif ins.op == Op.MATMUL:
             macs += ins.m * cfg.n * cfg.n
-        elif ins.op == Op.VADD:
-            vreads += 2 * ins.count
-        elif ins.op in WINDOW_OPS:
-            taps = ins.y * ins.x * ins.kh * ins.kw
-            vreads += taps + (ins.kh * ins.kw if ins.op == Op.VMAC else 0)
-            vmacs += taps * cfg.n if ins.op == Op.VMAC else 0
+        elif ins.op in VECTOR_OPS:
+            vreads += vector_reads(ins)
+            vmacs += ins.y * ins.x * ins.kh * ins.kw * cfg.n if ins.op == Op.VMAC else 0
     return work(inst_count)
 
 

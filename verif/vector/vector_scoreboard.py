@@ -6,6 +6,7 @@ response and the qladd pipeline, the last write, done). The report gives cycles 
 from __future__ import annotations
 
 from golden.asm import disassemble_one
+from golden.checks import vector_reads
 from golden.isa import Op
 from verif.common.unit_items import Executed
 from verif.common.unit_scoreboard import UnitScoreboard
@@ -15,13 +16,6 @@ from .vector_config import VectorEnvConfig
 # cycles from the entry appearing to done, beyond one per read (the first read goes out the cycle the entry
 # appears): the last read's response (for VADD and the two qladd stages), the accumulator write, the done pulse
 SLACK = {Op.VADD: 5, Op.VMAX: 3, Op.VSUM: 3, Op.VMAC: 3}
-
-
-def reads_needed(ins) -> int:
-    if ins.op == Op.VADD:
-        return 2 * ins.count
-    taps = ins.kh * ins.kw
-    return ins.y * ins.x * taps + (taps if ins.op == Op.VMAC else 0)
 
 
 def elements(ins) -> int:
@@ -38,7 +32,7 @@ class VectorScoreboard(UnitScoreboard):
         return f"{ex.ins.op.name} {ex.index} `{disassemble_one(ex.ins)}`"
 
     def check_more(self, ex: Executed, what: str) -> None:
-        want = reads_needed(ex.ins)
+        want = vector_reads(ex.ins)
         got = ex.counters["vec_active"]
         if got != want:
             self.mismatch(f"{what}: ev_vec_active counted {got} accepted SP reads, the instruction needs {want}")

@@ -139,13 +139,7 @@ class HazardGenerator(Generator):
                 chain.append(_with(self.matmul(), acc=1, acc_row=mm.acc_row, m=mm.m)
                              if self.cfg.sp_rows >= mm.m else _with(mm, acc=1))
             chain = [c if c.a_row + c.m <= cfg.sp_rows else _with(c, a_row=cfg.sp_rows - c.m) for c in chain]
-            st = self.store()
-            x = min(st.x, mm.m)
-            st = _with(st, row=mm.acc_row, y=1, x=x, ys=0)
-            lo, hi = dram_span(st)
-            if hi >= self.data_bytes:
-                st = _with(st, addr=max(0, self.data_bytes - (hi - lo + 1)))
-            return chain + [st]
+            return chain + [self._store_of(mm.acc_row, mm.m)]
         if name == "store_matmul":
             st, mm = self.store(), self.matmul()
             return [st, _with(mm, acc=0, acc_row=min(st.row, cfg.acc_rows - mm.m))]
