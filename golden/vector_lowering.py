@@ -17,14 +17,10 @@ from . import isa
 from .isa import MEM_ACC, MEM_SP, VMAC_MAX_TAPS, Instr, MachineConfig, Op
 from .operand_checks import OperandError, int8_tensor, int_scalar, lowering, pads4, pair, requantiser
 from .qladd import constant_error
-from .ops import (DramImage, Lowered, Requant, _acc_buffer, _acc_capacity, _chunks, _param_rows, _store_requant,
-                  folded_bias)
+from .ops import (DramImage, Lowered, Requant, _acc_buffer, _acc_capacity, _chunks, _config, _param_rows,
+                  _store_requant, folded_bias)
 
 IDENTITY = Requant(1 << 23, 23, 0)          # a STORE that writes int8 ACC values unchanged
-
-
-def _identity_config(pad: int) -> Instr:
-    return isa.make(Op.CONFIG, multiplier=IDENTITY.multiplier, shift=IDENTITY.shift, out_zp=0, relu=0, pad=pad)
 
 
 def _out_size(name: str, size: int, k: int, stride: int, lo: int, hi: int) -> int:
@@ -58,7 +54,7 @@ def lower_qlinear_add(cfg: MachineConfig, a: np.ndarray, b: np.ndarray, ra: int,
     img = DramImage(cfg)
     a_addr, b_addr = img.put(a.reshape(-1)), img.put(b.reshape(-1))
     y_addr = img.alloc(total)
-    prog = [_identity_config(0), isa.make(Op.VCONFIG, ra=ra, rb=rb, fixed=fixed)]
+    prog = [_config(IDENTITY, 0), isa.make(Op.VCONFIG, ra=ra, rb=rb, fixed=fixed)]
     pending: list[Instr] = []
     for s, (r0, count) in enumerate(_chunks(rows, block)):
         sp0 = (s % 2) * 2 * block
@@ -160,7 +156,7 @@ def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pad
         return [isa.make(Op.STORE, quant=1, row=_acc_buffer(cfg, s, 2), y=orows, x=ow, len=cc,
                          addr=y_addr + (o0 * ow) * c + c0, xs=c, ys=ow * c)]
 
-    prog = _pipelined(steps, inputs, vector, store, [_identity_config(-128)])
+    prog = _pipelined(steps, inputs, vector, store, [_config(IDENTITY, -128)])
     return Lowered(cfg, img, prog, y_addr, (oh, ow, c))
 
 
@@ -187,8 +183,7 @@ def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requa
     img = DramImage(cfg)
     x_addr = img.put(x)
     y_addr = img.alloc(c)
-    prog = [isa.make(Op.CONFIG, multiplier=rq.multiplier, shift=rq.shift, out_zp=rq.out_zp, relu=int(rq.relu),
-                     pad=0)]
+    prog = [_config(rq, 0)]
     s = 0
     for g, (c0, r, ln) in enumerate(groups):
         acc0 = _acc_buffer(cfg, g, 2)
@@ -242,8 +237,7 @@ def lower_depthwise_conv(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias,
     b_addr = img.put(folded_bias(w.reshape(taps, c), bias, za))
     y_addr = img.alloc(oh * ow * c)
     params, q0 = _param_rows(cfg, img, rq, len(chunks))
-    prog = [isa.make(Op.CONFIG, multiplier=rq.multiplier, shift=rq.shift, out_zp=rq.out_zp, relu=int(rq.relu),
-                     pad=za)] + params
+    prog = [_config(rq, za)] + params
     steps = [(k, c0, cc, o0, orows) for k, (c0, cc) in enumerate(chunks) for o0, orows in _chunks(oh, rows)]
 
     def inputs(s, band):
