@@ -95,27 +95,35 @@ def r24(v: int) -> int:
     return rne_shift(v, s) << s
 
 
-def qladd_scalar(a: int, b: int, ra: int, rb: int, fixed: int, u8: bool = False) -> int:
-    """One lane: a, b are the stored (s8) lane values; returns the stored (s8) result."""
-    if u8:
-        a, b = a + 128, b + 128
-    t1 = r24(b * to_grid(rb) + to_grid(fixed))
-    t2 = r24(a * to_grid(ra) + t1)
-    y = rne_shift(t2, GRID_BITS)
+def _t1(b: int, rb_grid: int, fixed_grid: int, u8: bool) -> int:
+    """T1 = R24(b·RB + F), with b the stored lane value."""
+    return r24((b + 128 if u8 else b) * rb_grid + fixed_grid)
+
+
+def _result(a: int, t1: int, ra_grid: int, u8: bool) -> int:
+    """T2 = R24(a·RA + T1), rounded to an integer and clamped, as the stored (s8) result."""
+    y = rne_shift(r24((a + 128 if u8 else a) * ra_grid + t1), GRID_BITS)
     return min(max(y, 0), 255) - 128 if u8 else min(max(y, -128), 127)
 
 
+def qladd_scalar(a: int, b: int, ra: int, rb: int, fixed: int, u8: bool = False) -> int:
+    """One lane: a, b are the stored (s8) lane values; returns the stored (s8) result."""
+    return _result(a, _t1(b, to_grid(rb), to_grid(fixed), u8), to_grid(ra), u8)
+
+
 def qladd(a, b, ra: int, rb: int, fixed: int, u8: bool = False) -> np.ndarray:
-    """Elementwise over int8 arrays of one shape. Each distinct (a, b) pair is evaluated once (at most 65,536)."""
+    """Elementwise over int8 arrays of one shape. The constants go onto the grid once, T1 is computed once per
+    distinct b (at most 256) and the result once per distinct (a, b) pair (at most 65,536)."""
     check_constants(ra, rb, fixed)
     a = np.asarray(a, dtype=np.int8)
     b = np.asarray(b, dtype=np.int8)
     if a.shape != b.shape:
         raise ValueError(f"qladd operands differ in shape: {a.shape} vs {b.shape}")
+    ra_g, rb_g, fixed_g = to_grid(ra), to_grid(rb), to_grid(fixed)
     code = (a.astype(np.int32) + 128) * 256 + (b.astype(np.int32) + 128)
     uniq, inverse = np.unique(code.ravel(), return_inverse=True)
-    vals = np.array([qladd_scalar(int(c) // 256 - 128, int(c) % 256 - 128, ra, rb, fixed, u8) for c in uniq],
-                    dtype=np.int8)
+    t1 = {int(v) - 128: _t1(int(v) - 128, rb_g, fixed_g, u8) for v in np.unique(uniq % 256)}
+    vals = np.array([_result(int(c) // 256 - 128, t1[int(c) % 256 - 128], ra_g, u8) for c in uniq], dtype=np.int8)
     return vals[inverse].reshape(a.shape)
 
 
