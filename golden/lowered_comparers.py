@@ -13,7 +13,7 @@ import numpy as np
 
 from . import qops
 from .isa import MachineConfig
-from .ops import Requant, RequantPerChannel, lower_conv2d, lower_gemm
+from .ops import Requant, lower_conv2d, lower_gemm
 from .qladd import constants_from_scales
 from .vector_lowering import lower_depthwise_conv, lower_global_avgpool, lower_maxpool, lower_qlinear_add
 
@@ -29,11 +29,6 @@ def _machine(data_bytes: int = 0) -> MachineConfig:
     """The next N, with DRAM for the case's data (its inputs and outputs, twice over) and the program."""
     dram = 1 << max(24, (4 * data_bytes).bit_length())
     return MachineConfig(n=next(_N), sp_rows=16384, acc_rows=2048, dram_bytes=min(dram, 1 << 32))
-
-
-def _per_channel(sa, sw_vec, sy, zy: int) -> RequantPerChannel:
-    mults, shifts = qops.multipliers_from_scales(sa, sw_vec, sy)
-    return RequantPerChannel(tuple(int(m) for m in mults), tuple(int(s) for s in shifts), int(zy))
 
 
 def _run(lower: Callable, *args, **kw) -> np.ndarray:
@@ -73,28 +68,28 @@ def gap(case) -> np.ndarray:
 
 def conv_pc(case) -> np.ndarray:
     a = case.args
-    rq = _per_channel(a["sa"], a["sw_vec"], a["sy"], a["zy"])
+    rq = qops.per_channel_requant(a["sa"], a["sw_vec"], a["sy"], a["zy"])
     return _run(lower_conv2d, _machine(), a["x_hwc"], a["w_hwio"], a["bias"], int(a["za"]), rq,
                              a.get("stride", (1, 1)), a.get("pads", (0, 0, 0, 0)))
 
 
 def depthwise(case) -> np.ndarray:
     a = case.args
-    rq = _per_channel(a["sa"], a["sw_vec"], a["sy"], a["zy"])
+    rq = qops.per_channel_requant(a["sa"], a["sw_vec"], a["sy"], a["zy"])
     return _run(lower_depthwise_conv, _machine(), a["x_hwc"], a["w_khkwc"], a["bias"], int(a["za"]), rq,
                                      a.get("stride", (1, 1)), a.get("pads", (0, 0, 0, 0)))
 
 
 def matmul_pc(case) -> np.ndarray:
     a = case.args
-    rq = _per_channel(a["sa"], a["sw_vec"], a["sy"], a["zy"])
+    rq = qops.per_channel_requant(a["sa"], a["sw_vec"], a["sy"], a["zy"])
     return _run(lower_gemm, _machine(), np.asarray(a["a"], np.int8), np.asarray(a["w"], np.int8), None,
                 int(a["za"]), rq)
 
 
 def qgemm(case) -> np.ndarray:
     a = case.args
-    rq = _per_channel(a["sa"], a["sw_vec"], a["sy"], a["zy"])
+    rq = qops.per_channel_requant(a["sa"], a["sw_vec"], a["sy"], a["zy"])
     return _run(lower_gemm, _machine(), np.asarray(a["a"], np.int8), np.asarray(a["w"], np.int8), a["bias"],
                 int(a["za"]), rq)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ops import conv2d_acc, gemm_acc
+from .ops import RequantPerChannel, conv2d_acc, gemm_acc
 from .qladd import constants_from_scales, qladd
 from .requant import decompose_float32, requantize_lanes
 
@@ -128,6 +128,12 @@ def multipliers_from_scales(s_a, s_w, s_y) -> tuple[np.ndarray, np.ndarray]:
     mults = np.array([p[0] for p in pairs], np.int64)
     shifts = np.array([p[1] for p in pairs], np.int64)
     return mults, shifts
+
+
+def per_channel_requant(s_a, s_w, s_y, out_zp: int, relu: bool = False) -> RequantPerChannel:
+    """The per-channel requantiser (ops.RequantPerChannel, what a lowering takes) for these scales."""
+    mults, shifts = multipliers_from_scales(s_a, s_w, s_y)
+    return RequantPerChannel(tuple(int(m) for m in mults), tuple(int(s) for s in shifts), int(out_zp), relu)
 
 
 # -- accumulators ------------------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import numpy as np
 
 from golden import isa
 from golden.isa import MEM_ACC, MEM_SP, MachineConfig, Op
-from golden.ops import DramImage, Requant, RequantPerChannel, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
+from golden.ops import DramImage, Requant, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
 from golden.qladd import constants_from_scales
-from golden.requant import multiplier_from_scales
+from golden.qops import per_channel_requant
 from golden.vector_lowering import lower_depthwise_conv
 
 from .seq_lib.directed_streams import fitted_requant
@@ -113,8 +113,7 @@ def depthwise_layer(cfg: MachineConfig, rng, hw: int = 56, c: int = 64):
     x = rng.integers(-128, 128, (hw, hw, c), dtype=np.int64).astype(np.int8)
     w = rng.integers(-128, 128, (3, 3, c), dtype=np.int64).astype(np.int8)
     bias = rng.integers(-1000, 1001, c)
-    pairs = [multiplier_from_scales(0.02, float(s), 0.4) for s in rng.uniform(0.001, 0.01, c)]
-    rq = RequantPerChannel(tuple(m for m, _ in pairs), tuple(s for _, s in pairs), 0)
+    rq = per_channel_requant(0.02, rng.uniform(0.001, 0.01, c), 0.4, 0)
     low = lower_depthwise_conv(cfg, x, w, bias, 0, rq, (1, 1), (1, 1, 1, 1))
     return [(_item("depthwise", cfg, low.dram_bytes(), low.inst_base, len(low.prog),
                    f"depthwise conv3x3 {hw}x{hw}x{c} pad 1, per-channel"), True)]

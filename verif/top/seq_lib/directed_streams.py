@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from golden import onnx_reference as ort_ref
-from golden.ops import Requant, RequantPerChannel, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
+from golden.ops import Requant, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
 from golden.qladd import constants_from_scales
-from golden.qops import gap_multiplier, multipliers_from_scales, u8_to_s8
+from golden.qops import gap_multiplier, per_channel_requant, u8_to_s8
 from golden.vector_lowering import lower_depthwise_conv, lower_global_avgpool, lower_maxpool, lower_qlinear_add
 
 from .program_seq import ProgramSeq
@@ -84,11 +84,6 @@ VECTOR_OPS = ("qladd", "qladd_u8", "maxpool", "gap", "depthwise", "conv_pc", "qg
 
 def _scale(r) -> float:
     return float(np.float32(np.exp(r.uniform(-5, 0))))
-
-
-def _per_channel(sa: float, sw: np.ndarray, sy: float, zy: int) -> RequantPerChannel:
-    mults, shifts = multipliers_from_scales(sa, sw, sy)
-    return RequantPerChannel(tuple(int(m) for m in mults), tuple(int(s) for s in shifts), zy)
 
 
 class VectorOpSeq(ProgramSeq):
@@ -165,7 +160,7 @@ class VectorOpSeq(ProgramSeq):
         za, zy = int(r.integers(-128, 128)), int(r.integers(-20, 21))
         sa, sw, sy = self._weights_scales(c, 128 * 64 * 3.0)
         want = ort_ref.qlinear_conv_depthwise(x, wt, bias, sa, za, sw, sy, zy, (s, s), (1, 1, 1, 1))
-        low = lower_depthwise_conv(self.cfg, x, wt, bias, za, _per_channel(sa, sw, sy, zy), (s, s), (1, 1, 1, 1))
+        low = lower_depthwise_conv(self.cfg, x, wt, bias, za, per_channel_requant(sa, sw, sy, zy), (s, s), (1, 1, 1, 1))
         return low, want, f"depthwise conv3x3 s{s} pad 1 on {x.shape}, per-channel, za {za}"
 
     def _conv_pc(self):
@@ -179,7 +174,7 @@ class VectorOpSeq(ProgramSeq):
         za, zy = int(r.integers(-128, 128)), int(r.integers(-20, 21))
         sa, sw, sy = self._weights_scales(cout, float(conv2d_acc(x, wt, bias, za, s, 1).std()) + 1.0)
         want = ort_ref.qlinear_conv_pc(x, wt, bias, sa, za, sw, sy, zy, (s, s), (1, 1, 1, 1))
-        low = lower_conv2d(self.cfg, x, wt, bias, za, _per_channel(sa, sw, sy, zy), stride=s, pad=1)
+        low = lower_conv2d(self.cfg, x, wt, bias, za, per_channel_requant(sa, sw, sy, zy), stride=s, pad=1)
         return low, want, f"QLinearConv 3x3 s{s} pad 1 {(h, w, cin)}->{cout}, per-channel, za {za}"
 
     def _qgemm_pc(self):
@@ -191,5 +186,5 @@ class VectorOpSeq(ProgramSeq):
         za, zy = int(r.integers(-128, 128)), int(r.integers(-20, 21))
         sa, sw, sy = self._weights_scales(nc, float(gemm_acc(a, wt, bias, za).std()) + 1.0)
         want = ort_ref.qgemm(a, wt, bias, sa, za, sw, sy, zy)
-        low = lower_gemm(self.cfg, a, wt, bias, za, _per_channel(sa, sw, sy, zy))
+        low = lower_gemm(self.cfg, a, wt, bias, za, per_channel_requant(sa, sw, sy, zy))
         return low, want, f"QGemm {m}x{kk}x{nc}, per-channel, za {za}"
