@@ -94,8 +94,8 @@ class HazardGenerator(Generator):
             st = self.store()
             return [st, self._vector_at_acc(v, st.row)]
         if name == "matmul_vector":
-            mm, v = self.matmul(), self._vector_at_acc(self.vector(), 0)
-            v = self._vector_at_acc(v, mm.acc_row)
+            mm = self.matmul()
+            v = self._vector_at_acc(self.vector(), mm.acc_row)
             return [mm, v] if self.r(0, 1) else [v, mm]
         if name == "bias_vector":
             op = self.pick(Op.VSUM, Op.VMAC)
