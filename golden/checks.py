@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .isa import INSTR_BYTES, MEM_ACC, MEM_SP, VMAC_MAX_TAPS, WINDOW_OPS, ErrorCode, Instr, MachineConfig, Op
-from .qladd import constant_error
+from .qladd import FIXED_EXP, RATIO_EXP, constant_error
 
 
 def element_bytes(ins: Instr) -> int:
@@ -116,7 +116,9 @@ def _window(op: Op) -> list[Check]:
 
 
 def _vconfig(name: str) -> Check:
-    rule = ("+0, or positive normal in [2^−32, 2^16)" if name != "fixed" else "±0, or normal with magnitude in [2^−56, 2^26)")
+    lo, hi = FIXED_EXP if name == "fixed" else RATIO_EXP          # golden/qladd.py's ranges, stated once
+    span = f"[2^−{-lo}, 2^{hi + 1})"
+    rule = f"±0, or normal with magnitude in {span}" if name == "fixed" else f"+0, or positive normal in {span}"
     return Check(f"VCONFIG.{name}_range", Op.VCONFIG, ErrorCode.BAD_FIELD, f"{name} is not {rule}",
                  lambda i, c, p: constant_error(name, i.f[name]) is not None)
 
