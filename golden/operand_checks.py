@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .placement import DramTensor
+
 
 class OperandError(ValueError):
     """`<operator>: <tensor or parameter>: <constraint>`."""
@@ -20,7 +22,12 @@ class OperandError(ValueError):
 
 
 def int8_tensor(op: str, name: str, arr, ndim: int, layout: str) -> np.ndarray:
-    """An integer array of `ndim` dimensions (`layout` names them) with every value in int8, returned as int8."""
+    """An integer array of `ndim` dimensions (`layout` names them) with every value in int8, returned as int8;
+    or a tensor already in DRAM (a network's activation: only its shape can be checked)."""
+    if isinstance(arr, DramTensor):
+        if arr.ndim != ndim or 0 in arr.shape:
+            raise OperandError(op, name, f"must be {ndim}-D {layout} with no empty dimension, got shape {arr.shape}")
+        return arr
     if not isinstance(arr, np.ndarray):
         raise OperandError(op, name, f"must be a numpy array, got {type(arr).__name__}")
     if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
@@ -114,7 +121,7 @@ def lowering(op: str):
     def wrap(fn):
         @functools.wraps(fn)
         def lowered(cfg, *args, **kw):
-            shapes = ", ".join(str(a.shape) for a in args if isinstance(a, np.ndarray))
+            shapes = ", ".join(str(a.shape) for a in args if isinstance(a, (np.ndarray, DramTensor)))
             with isa_limits(op, f"operands {shapes}"):
                 return fn(cfg, *args, **kw)
         return lowered

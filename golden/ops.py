@@ -13,6 +13,7 @@ import numpy as np
 from . import isa
 from .isa import MEM_ACC, MEM_SP, Instr, MachineConfig, Op
 from .operand_checks import OperandError, int32_vector, int8_tensor, int_scalar, isa_limits, pads4, pair, requantiser
+from .placement import DramTensor, Placement
 from .requant import pack_lane_params, requantize, requantize_lanes
 from .simulator import RunResult, Simulator
 
@@ -90,10 +91,22 @@ class DramImage:
     """A DRAM image with a bump allocator. Data is laid out first; the program goes after it, once its
     length is known."""
 
-    def __init__(self, cfg: MachineConfig):
+    def __init__(self, cfg: MachineConfig, shared: bool = False):
         self.cfg = cfg
         self.data = bytearray()
         self.top = 0
+        self.shared = shared          # a network's image: its layers' programs are placed by the compiler
+
+    @staticmethod
+    def for_lowering(cfg: MachineConfig, at: Placement | None) -> "DramImage":
+        return DramImage(cfg) if at is None else at.image
+
+    def place(self, arr) -> int:
+        """An input operand's address: where it already is (a DramTensor), else a copy put here."""
+        return arr.addr if isinstance(arr, DramTensor) else self.put(arr)
+
+    def output(self, nbytes: int, at: Placement | None) -> int:
+        return self.alloc(nbytes) if at is None else at.out
 
     def put(self, arr: np.ndarray, align: int = 16) -> int:
         addr = self.alloc(arr.nbytes, align)
@@ -122,8 +135,9 @@ class Lowered:
     inst_base: int = 0
 
     def __post_init__(self):
-        blob = isa.encode_program(self.prog)
-        self.inst_base = self.image.put(np.frombuffer(blob, np.uint8))
+        if not self.image.shared:
+            blob = isa.encode_program(self.prog)
+            self.inst_base = self.image.put(np.frombuffer(blob, np.uint8))
 
     def dram_bytes(self) -> bytes:
         return bytes(self.image.data)
@@ -219,7 +233,8 @@ def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0) -> 
     return max(plans, key=lambda p: p[2])
 
 
-def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq) -> Lowered:
+def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq,
+               at: Placement | None = None) -> Lowered:
     """Y[M,Nc] = requant((a - za) @ w + bias). An M block of activations stays resident while every output
     chunk streams past it: the chunk's weights (double-buffered) and its folded bias (accumulator
     double-buffered) load while the previous chunk computes, and its STORE drains while the next computes.
@@ -234,10 +249,10 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
     za = int_scalar(op, "activation zero point", za, -128, 127)
     rq = requantiser(op, rq, w.shape[1])
     with isa_limits(op, f"activations {a.shape}, weights {w.shape}"):
-        return _lower_gemm(cfg, a, w, bias, za, rq)
+        return _lower_gemm(cfg, a, w, bias, za, rq, at)
 
 
-def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq) -> Lowered:
+def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq, at) -> Lowered:
     n = cfg.n
     m_total, k_total = a.shape
     nc_total = w.shape[1]
@@ -246,10 +261,10 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     reserved = len(nchunks) if rq.per_channel else 0
     wb, ab, mb = _gemm_plan(cfg, m_total, kc, reserved)
     mblocks = _chunks(m_total, mb)
-    img = DramImage(cfg)
-    a_addr, w_addr = img.put(a.astype(np.int8)), img.put(w.astype(np.int8))
+    img = DramImage.for_lowering(cfg, at)
+    a_addr, w_addr = img.place(a), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w, bias, za))
-    y_addr = img.alloc(m_total * nc_total)
+    y_addr = img.output(m_total * nc_total, at)
     a_base = wb * kc * n
     params, q0 = _param_rows(cfg, img, rq, len(nchunks))
     prog = [_config(rq, 0)] + params
@@ -342,7 +357,7 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserve
 
 
 def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq,
-                 stride=1, pad=0) -> Lowered:
+                 stride=1, pad=0, at: Placement | None = None) -> Lowered:
     """Y[OH,OW,Cout] = requant(conv(x - za, w) + bias), NHWC/HWIO, without im2col on the host: each kernel tap
     of each input-channel chunk is one padded, strided LOAD of the input window, then one MATMUL per output
     chunk of the pass (the window is loaded once for all of them). Windows alternate between two buffers so
@@ -363,10 +378,10 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     if h + pt + pb < kh or wd + pl + pr < kw:
         raise OperandError(op, "weights", f"kernel {kh}x{kw} larger than the padded input {h + pt + pb}x{wd + pl + pr}")
     with isa_limits(op, f"input {x.shape}, weights {w.shape}, strides {(sy, sx)}, pads {(pt, pl, pb, pr)}"):
-        return _lower_conv2d(cfg, x, w, bias, za, rq, (sy, sx), (pt, pl, pb, pr))
+        return _lower_conv2d(cfg, x, w, bias, za, rq, (sy, sx), (pt, pl, pb, pr), at)
 
 
-def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq, stride, pad) -> Lowered:
+def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq, stride, pad, at) -> Lowered:
     n = cfg.n
     h, wd, cin = x.shape
     kh, kw, _, cout = w.shape
@@ -380,10 +395,10 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     w_rows = len(taps) * g * n
     m_max = rows_per_block * ow
     oblocks = _chunks(oh, rows_per_block)
-    img = DramImage(cfg)
-    x_addr, w_addr = img.put(x.astype(np.int8)), img.put(w.astype(np.int8))
+    img = DramImage.for_lowering(cfg, at)
+    x_addr, w_addr = img.place(x), img.put(w.astype(np.int8))
     b_addr = img.put(folded_bias(w.reshape(-1, cout), bias, za))
-    y_addr = img.alloc(oh * ow * cout)
+    y_addr = img.output(oh * ow * cout, at)
     prog, q0 = _param_rows(cfg, img, rq, len(nchunks))
     pad_value = [None]
 

@@ -19,6 +19,7 @@ from .operand_checks import OperandError, int8_tensor, int_scalar, lowering, pad
 from .qladd import constant_error
 from .ops import (DramImage, Lowered, Requant, _acc_buffer, _acc_capacity, _chunks, _config, _param_rows,
                   _store_requant, folded_bias)
+from .placement import Placement
 
 IDENTITY = Requant(1 << 23, 23, 0)          # a STORE that writes int8 ACC values unchanged
 
@@ -34,7 +35,7 @@ def _out_size(name: str, size: int, k: int, stride: int, lo: int, hi: int) -> in
 # -- QLinearAdd --------------------------------------------------------------------------------------------
 @lowering("QLinearAdd")
 def lower_qlinear_add(cfg: MachineConfig, a: np.ndarray, b: np.ndarray, ra: int, rb: int, fixed: int,
-                      u8: bool = False) -> Lowered:
+                      u8: bool = False, at: Placement | None = None) -> Lowered:
     """y = QLinearAdd(a, b) elementwise (same shape, any layout: the bytes are added in place); `ra`, `rb`,
     `fixed` are the float32 bit patterns of golden.qladd.constants_from_scales."""
     op = "QLinearAdd"
@@ -51,9 +52,9 @@ def lower_qlinear_add(cfg: MachineConfig, a: np.ndarray, b: np.ndarray, ra: int,
     full, tail = divmod(total, n)
     rows = full + (1 if tail else 0)
     block = max(1, min(4095, cfg.sp_rows // 4, _acc_capacity(cfg, 2, 0), rows))
-    img = DramImage(cfg)
-    a_addr, b_addr = img.put(a.reshape(-1)), img.put(b.reshape(-1))
-    y_addr = img.alloc(total)
+    img = DramImage.for_lowering(cfg, at)
+    a_addr, b_addr = img.place(a), img.place(b)
+    y_addr = img.output(total, at)
     prog = [_config(IDENTITY, 0), isa.make(Op.VCONFIG, ra=ra, rb=rb, fixed=fixed)]
     pending: list[Instr] = []
     for s, (r0, count) in enumerate(_chunks(rows, block)):
@@ -123,7 +124,8 @@ def _pipelined(steps, emit_inputs, emit_vector, emit_store, prog: list[Instr]) -
 
 
 @lowering("MaxPool")
-def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pads=(0, 0, 0, 0)) -> Lowered:
+def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pads=(0, 0, 0, 0),
+                  at: Placement | None = None) -> Lowered:
     """MaxPool on int8 HWC: `kernel` (kh, kw), `strides` (sy, sx), `pads` (top, left, bottom, right), padding
     that never wins (−128)."""
     op = "MaxPool"
@@ -136,9 +138,9 @@ def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pad
     n = cfg.n
     pitch = pl + w + pr
     rows = _band_rows(cfg, oh, ow, kh, sy, pitch, cfg.sp_rows // 2, _acc_capacity(cfg, 2, 0))
-    img = DramImage(cfg)
-    x_addr = img.put(x)
-    y_addr = img.alloc(oh * ow * c)
+    img = DramImage.for_lowering(cfg, at)
+    x_addr = img.place(x)
+    y_addr = img.output(oh * ow * c, at)
     steps = [(c0, cc, o0, orows) for c0, cc in _chunks(c, n) for o0, orows in _chunks(oh, rows)]
     half = cfg.sp_rows // 2
 
@@ -161,7 +163,8 @@ def lower_maxpool(cfg: MachineConfig, x: np.ndarray, kernel, strides=(1, 1), pad
 
 
 @lowering("QLinearGlobalAveragePool")
-def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requant) -> Lowered:
+def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requant,
+                         at: Placement | None = None) -> Lowered:
     """QLinearGlobalAveragePool on int8 HWC -> [C]: acc = Σx − z_in·H·W (a PAD of the accumulator, then
     VSUMs accumulating onto it), requantised by `rq` (golden.qops.gap_multiplier's pair and the output zero
     point). R channel chunks at once: a LOAD puts P pixels × R chunks into the scratchpad (pixel-major: row
@@ -180,9 +183,9 @@ def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requa
     groups = [(q0 * n, r, n) for q0, r in _chunks(full, max(1, min(4095, cap, sp_half)))] if full else []
     if tail:
         groups.append((full * n, 1, tail))
-    img = DramImage(cfg)
-    x_addr = img.put(x)
-    y_addr = img.alloc(c)
+    img = DramImage.for_lowering(cfg, at)
+    x_addr = img.place(x)
+    y_addr = img.output(c, at)
     prog = [_config(rq, 0)]
     s = 0
     for g, (c0, r, ln) in enumerate(groups):
@@ -201,7 +204,7 @@ def lower_global_avgpool(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requa
 
 @lowering("QLinearConv (depthwise)")
 def lower_depthwise_conv(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq,
-                         strides=(1, 1), pads=(0, 0, 0, 0)) -> Lowered:
+                         strides=(1, 1), pads=(0, 0, 0, 0), at: Placement | None = None) -> Lowered:
     """QLinearConv with group = C on HWC: `w` [KH, KW, C] int8 (one filter per channel, symmetric), `bias`
     int32 [C] or None, `rq` per tensor (Requant) or per channel (RequantPerChannel). The folded bias
     (bias − za·Σ taps) is preloaded into each band's accumulator buffer; VMAC accumulates the window onto it;
@@ -231,11 +234,11 @@ def lower_depthwise_conv(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias,
     w_area = 2 * taps
     sp_half = (cfg.sp_rows - w_area) // 2
     rows = _band_rows(cfg, oh, ow, kh, sy, pitch, sp_half, _acc_capacity(cfg, 2, reserved))
-    img = DramImage(cfg)
-    x_addr = img.put(x)
+    img = DramImage.for_lowering(cfg, at)
+    x_addr = img.place(x)
     w_addr = img.put(w)
     b_addr = img.put(folded_bias(w.reshape(taps, c), bias, za))
-    y_addr = img.alloc(oh * ow * c)
+    y_addr = img.output(oh * ow * c, at)
     params, q0 = _param_rows(cfg, img, rq, len(chunks))
     prog = [_config(rq, za)] + params
     steps = [(k, c0, cc, o0, orows) for k, (c0, cc) in enumerate(chunks) for o0, orows in _chunks(oh, rows)]

@@ -21,7 +21,7 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
-                      LegalStreamSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
+                      LegalStreamSeq, NetworkSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
 from .top_bfm import TopBfm
 from .top_driver import ProgramRecord
 from .top_env import TopEnv, TopEnvConfig
@@ -83,11 +83,41 @@ class TopBaseTest(BaseTest):
         (context.out_dir() / "programs_run.json").write_text(json.dumps(
             {"programs": sum(ran.values()), "by_stream": ran, "tiles": self.env.scoreboard.tiles,
              "onnxruntime": ref}))
+        if "network" in ran:
+            _write_network_runs(self.env.runs.items, self.logger)
         if self.cfg.record is not None:
             self.cfg.record.write_results(self.env.runs.items)
         if SolverStreamSeq.rate and "solver" in ran:
             rate = sorted(SolverStreamSeq.rate)[len(SolverStreamSeq.rate) // 2]
             self.logger.info(f"solver stream generation: {rate:.0f} instructions/s (median)")
+
+
+def _write_network_runs(runs, logger):
+    """network.json, what make infer reports: per program (a layer of an image) its cycles, counters and, for
+    an image's last layer, how many output bytes differ from onnxruntime's."""
+    rows = []
+    for r in runs:
+        if r.program is None or r.program.tag.stream != "network":
+            continue
+        image, j, layer, op, macs = NetworkSeq.layers[r.program.tag.name]
+        row = {"image": image, "index": j, "layer": layer, "op": op, "macs": macs, "cycles": r.end_cycle - r.start_cycle,
+               "code": r.code, "counters": r.counters}
+        ref = r.program.tag.reference
+        if ref is not None:
+            addr, want, _ = ref
+            row["differing"] = sum(a != b for a, b in zip(r.dram[addr:addr + len(want)], want))
+            row["output"] = list(r.dram[addr:addr + len(want)])
+        rows.append(row)
+    images = [r for r in rows if "differing" in r]
+    logger.info(f"network: {sum(r['differing'] == 0 for r in images)} of {len(images)} images bit-exact with onnxruntime")
+    (context.out_dir() / "network.json").write_text(json.dumps({"runs": rows}))
+
+
+@pyuvm.test()
+class TopNetworkTest(TopBaseTest):
+    """The compiled network (the digits CNN unless NPU8_MODEL names another), image by image, every layer scored
+    and every image's output against onnxruntime: what make infer SIM=verilator|icarus runs."""
+    sequences = ((NetworkSeq, 4),)
 
 
 @pyuvm.test()

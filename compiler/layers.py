@@ -1,0 +1,455 @@
+"""Each ONNX node the accelerator runs, turned into a Layer: the activation it produces and how to emit its
+program once the DRAM plan has placed every activation. A node the compiler cannot place is refused here with
+a CompileError naming the node, the tensor or attribute, and the constraint.
+
+Weights are int8 and symmetric (zero point 0); uint8 weights with zero point 128 are the same numbers shifted
+and are taken as such. Requantisation follows onnxruntime's scale arithmetic (golden/qops.py,
+golden/qladd.py), so each layer's bytes are onnxruntime's."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from golden.isa import MachineConfig
+from golden.operand_checks import OperandError
+from golden.ops import Requant, lower_conv2d, lower_gemm
+from golden.placement import Placement
+from golden.qladd import constants_from_scales
+from golden.qops import gap_multiplier, multipliers_from_scales, per_channel_requant, pool_output_size
+from golden.vector_lowering import lower_depthwise_conv, lower_global_avgpool, lower_maxpool, lower_qlinear_add
+
+from .activations import QAct
+from .errors import CompileError
+from .graph import Graph, attributes
+
+
+@dataclass
+class Layer:
+    node: object                      # the onnx NodeProto
+    inputs: list[QAct]
+    output: QAct
+    macs: int = 0                     # multiply-accumulates of the whole batch
+    alias: bool = False               # a layout move: the output is the input's bytes, no program
+    emit: Callable | None = None      # (cfg, image, addr_of) -> list of Lowered, one per program segment
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.node.name or self.node.output[0]
+
+
+class Context:
+    def __init__(self, graph: Graph, cfg: MachineConfig):
+        self.graph, self.cfg = graph, cfg
+        self.acts: dict[str, QAct] = {}
+
+    def act(self, node, name: str) -> QAct:
+        if name not in self.acts:
+            raise CompileError(node, name, "is not a quantized activation the accelerator produced (a float "
+                                           "tensor, or the output of a node that runs on the host)")
+        return self.acts[name]
+
+    def scale(self, node, name: str, what: str, per_channel: int | None = None) -> np.ndarray:
+        v = self.graph.const(node, name, what)
+        if v.dtype != np.float32:
+            raise CompileError(node, what, f"'{name}' must be float32, got {v.dtype}")
+        if v.size != 1 and (per_channel is None or v.shape != (per_channel,)):
+            want = "a scalar" if per_channel is None else f"a scalar or one per output channel ({per_channel},)"
+            raise CompileError(node, what, f"'{name}' must be {want}, got shape {v.shape}")
+        if not np.all(np.isfinite(v)) or np.any(v <= 0):
+            raise CompileError(node, what, f"'{name}' must be positive and finite, got {v.ravel()[:4]}")
+        return v
+
+    def zero_point(self, node, name: str, what: str) -> tuple[int, bool]:
+        v = self.graph.const(node, name, what)
+        if v.dtype not in (np.int8, np.uint8) or v.size != 1:
+            raise CompileError(node, what, f"'{name}' must be an int8 or uint8 scalar, got {v.dtype} {v.shape}")
+        return int(v.reshape(())), v.dtype == np.uint8
+
+    def qparams(self, node, scale_name: str, zp_name: str, what: str) -> tuple[float, int, bool]:
+        s = self.scale(node, scale_name, f"{what} scale")
+        z, u8 = self.zero_point(node, zp_name, f"{what} zero point")
+        return float(s.reshape(())), z, u8
+
+    def input_act(self, node, name: str, scale_name: str, zp_name: str, what: str) -> QAct:
+        """An activation operand and the quantisation its consumer declares for it (they must agree)."""
+        a = self.act(node, name)
+        s, z, u8 = self.qparams(node, scale_name, zp_name, what)
+        if (np.float32(s) != np.float32(a.scale)) or z != a.zp or u8 != a.u8:
+            raise CompileError(node, what, f"declared {'u8' if u8 else 's8'} scale {s:.6g} zp {z}, but '{name}' is "
+                                           f"{a.describe()}")
+        return a
+
+    def weights(self, node, name: str, zp_name: str, channels_axis: int) -> np.ndarray:
+        """int8 weights (uint8 ones with zero point 128 shifted to int8); symmetric, or refused."""
+        w = self.graph.const(node, name, "weights")
+        z = self.graph.const(node, zp_name, "weight zero point")
+        if w.dtype == np.uint8 and z.dtype == np.uint8 and np.all(z == 128):
+            return (w.astype(np.int16) - 128).astype(np.int8)
+        if w.dtype != np.int8:
+            raise CompileError(node, "weights", f"'{name}' is {w.dtype}: the accelerator takes int8 weights (or uint8 "
+                                                f"with zero point 128)")
+        if z.dtype != np.int8 or np.any(z != 0):
+            raise CompileError(node, "weight zero point", f"'{zp_name}' is {z.ravel()[:4]}: the accelerator takes "
+                                                          f"symmetric weights (zero point 0) only")
+        if z.size not in (1, w.shape[channels_axis]):
+            raise CompileError(node, "weight zero point", f"'{zp_name}' has {z.size} values for "
+                                                          f"{w.shape[channels_axis]} channels")
+        return w
+
+    def out_act(self, node, shape: tuple, scale_name: str, zp_name: str) -> QAct:
+        s, z, u8 = self.qparams(node, scale_name, zp_name, "output")
+        return QAct(node.output[0], tuple(int(d) for d in shape), s, z, u8)
+
+
+def _requant(node, sa: float, sw: np.ndarray, sy: float, out: QAct, channels: int):
+    """Per tensor when the weight scale is one number, else per channel: onnxruntime's float32 scales."""
+    try:
+        if sw.size == 1:
+            m, s = multipliers_from_scales(sa, sw.reshape(1), sy)
+            return Requant(int(m[0]), int(s[0]), out.zp_stored)
+        return per_channel_requant(sa, np.broadcast_to(sw, (channels,)), sy, out.zp_stored)
+    except ValueError as e:
+        raise CompileError(node, "scales", f"the requantisation scale s_x·s_w/s_y is not representable: {e}") from None
+
+
+def _lowering_error(node, e: OperandError) -> CompileError:
+    return CompileError(node, e.what, f"{e.constraint} (lowering {e.op})")
+
+
+def _check_attrs(node, attrs: dict, allowed: dict):
+    """Every attribute is known, and those with one supported value have it."""
+    for k, v in attrs.items():
+        if k not in allowed:
+            raise CompileError(node, f"attribute {k}", f"= {v!r} is not supported")
+        ok = allowed[k]
+        if ok is not None and not ok(v):
+            raise CompileError(node, f"attribute {k}", f"= {v!r} is not supported")
+
+
+def _spatial(node, x: QAct, attrs: dict, kh: int, kw: int) -> tuple[tuple, tuple, tuple]:
+    """(strides, pads (top, left, bottom, right), output (OH, OW)) of a conv or pool, auto_pad resolved."""
+    _, h, w = x.shape
+    sy, sx = (int(v) for v in attrs.get("strides", (1, 1)))
+    if sy < 1 or sx < 1:
+        raise CompileError(node, "attribute strides", f"{[sy, sx]} must be positive")
+    auto = attrs.get("auto_pad", b"NOTSET")
+    auto = auto.decode() if isinstance(auto, bytes) else auto
+    if auto in ("SAME_UPPER", "SAME_LOWER"):
+        if "pads" in attrs:
+            raise CompileError(node, "attribute pads", "given together with auto_pad")
+        pads = []
+        for size, k, s in ((h, kh, sy), (w, kw, sx)):
+            out = -(-size // s)
+            total = max(0, (out - 1) * s + k - size)
+            head = total // 2 if auto == "SAME_UPPER" else total - total // 2
+            pads.append((head, total - head))
+        pt, pl, pb, pr = pads[0][0], pads[1][0], pads[0][1], pads[1][1]
+    elif auto in ("NOTSET", "VALID"):
+        p = attrs.get("pads", (0, 0, 0, 0)) if auto == "NOTSET" else (0, 0, 0, 0)
+        if len(p) != 4:
+            raise CompileError(node, "attribute pads", f"{list(p)} must have 4 values (2-D)")
+        pt, pl, pb, pr = (int(v) for v in p)
+    else:
+        raise CompileError(node, "attribute auto_pad", f"{auto!r} is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER")
+    if min(pt, pl, pb, pr) < 0:
+        raise CompileError(node, "attribute pads", f"{[pt, pl, pb, pr]} must be non-negative")
+    if h + pt + pb < kh or w + pl + pr < kw:
+        raise CompileError(node, "kernel", f"{kh}x{kw} is larger than the padded input {h + pt + pb}x{w + pl + pr}")
+    oh, ow = (h + pt + pb - kh) // sy + 1, (w + pl + pr - kw) // sx + 1
+    return (sy, sx), (pt, pl, pb, pr), (oh, ow)
+
+
+def _image_input(node, x: QAct, what: str = "input"):
+    if len(x.shape) != 3:
+        raise CompileError(node, what, f"must be an image [N, C, H, W], got {[None, *x.shape]}")
+
+
+def _per_image(ctx, layer_inputs, out: QAct, lower_one) -> Callable:
+    """emit for an operator that runs image by image: lower_one(x_tensors, placement) per image of the batch."""
+    def emit(cfg, image, addr_of):
+        progs = []
+        for b in range(ctx.graph.batch):
+            xs = [a.at(addr_of[a.buffer], b) for a in layer_inputs]
+            progs.append(lower_one(xs, Placement(image, addr_of[out.buffer] + b * out.nbytes)))
+        return progs
+    return emit
+
+
+def _guarded(node, fn):
+    """A lowering's own checks (shapes and the ISA's limits), reported as the node's."""
+    def run(*a, **k):
+        try:
+            return fn(*a, **k)
+        except OperandError as e:
+            raise _lowering_error(node, e) from None
+    return run
+
+
+# -- operators ---------------------------------------------------------------------------------------------
+def qlinear_conv(ctx: Context, node) -> Layer:
+    ins = list(node.input) + [""] * (9 - len(node.input))
+    x = ctx.input_act(node, ins[0], ins[1], ins[2], "input")
+    _image_input(node, x)
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"kernel_shape": None, "pads": None, "strides": None, "group": None, "auto_pad": None,
+                               "dilations": lambda d: all(v == 1 for v in d)})
+    w = ctx.weights(node, ins[3], ins[5], 0)
+    if w.ndim != 4:
+        raise CompileError(node, "weights", f"'{ins[3]}' must be 4-D [Cout, Cin/group, KH, KW], got {w.shape}")
+    cout, cin_g, kh, kw = w.shape
+    if "kernel_shape" in attrs and tuple(attrs["kernel_shape"]) != (kh, kw):
+        raise CompileError(node, "attribute kernel_shape", f"{list(attrs['kernel_shape'])} differs from the weights' "
+                                                           f"{[kh, kw]}")
+    c, h, wd = x.shape
+    group = int(attrs.get("group", 1))
+    if group < 1 or c % group or cin_g * group != c or cout % group:
+        raise CompileError(node, "attribute group", f"{group} does not divide input channels {c} / weights {w.shape}")
+    depthwise = group > 1 and group == c == cout
+    if group > 1 and not depthwise:
+        raise CompileError(node, "attribute group", f"{group} with {c} input and {cout} output channels: the accelerator "
+                                                    f"runs group = 1 and depthwise (group = C = Cout) convolutions only")
+    sw = ctx.scale(node, ins[4], "weight scale", cout)
+    bias = None
+    if ins[8]:
+        bias = ctx.graph.const(node, ins[8], "bias")
+        if bias.dtype != np.int32 or bias.shape != (cout,):
+            raise CompileError(node, "bias", f"'{ins[8]}' must be int32 ({cout},), got {bias.dtype} {bias.shape}")
+    strides, pads, (oh, ow) = _spatial(node, x, attrs, kh, kw)
+    out = ctx.out_act(node, (cout, oh, ow), ins[6], ins[7])
+    rq = _requant(node, x.scale, sw, out.scale, out, cout)
+    za = x.zp_stored
+    if depthwise:
+        wl = np.ascontiguousarray(w[:, 0].transpose(1, 2, 0))              # [KH, KW, C]
+
+        def one(xs, at):
+            return lower_depthwise_conv(ctx.cfg, xs[0], wl, bias, za, rq, strides, pads, at=at)
+        macs = oh * ow * c * kh * kw
+    else:
+        wl = np.ascontiguousarray(w.transpose(2, 3, 1, 0))                 # HWIO
+
+        def one(xs, at):
+            return lower_conv2d(ctx.cfg, xs[0], wl, bias, za, rq, strides, pads, at=at)
+        macs = oh * ow * cout * c * kh * kw
+    return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)),
+                 notes=["depthwise" if depthwise else f"{kh}x{kw}", "per-channel" if sw.size > 1 else "per-tensor"])
+
+
+def _matrix_input(node, a: QAct, batch: int) -> tuple[int, int, bool]:
+    """(M, K, batch folded into M) of a matrix operand: [K] per image (M = batch) or [M, K] per image."""
+    if len(a.shape) == 1:
+        return batch, a.shape[0], True
+    if len(a.shape) == 2:
+        return a.shape[0], a.shape[1], False
+    raise CompileError(node, "A", f"must be [N, K] or [N, M, K], got {[None, *a.shape]} (flatten it first)")
+
+
+def _gemm_layer(ctx, node, a: QAct, w: np.ndarray, bias, sw: np.ndarray, out_scale: str, out_zp: str) -> Layer:
+    m, k, folded = _matrix_input(node, a, ctx.graph.batch)
+    if w.shape[0] != k:
+        raise CompileError(node, "B", f"has K={w.shape[0]}, A has K={k}")
+    nc = w.shape[1]
+    if a.perm is not None:          # A is a flattened channels-last tensor: its element k is stored at perm[k]
+        wp = np.empty_like(w)
+        wp[a.perm] = w
+        w = wp
+    shape = (nc,) if folded else (m, nc)
+    out = ctx.out_act(node, shape, out_scale, out_zp)
+    rq = _requant(node, a.scale, sw, out.scale, out, nc)
+    za = a.zp_stored
+    low = _guarded(node, lower_gemm)
+
+    def emit(cfg, image, addr_of):
+        if folded:                  # the whole batch is the M of one GEMM
+            at = Placement(image, addr_of[out.buffer])
+            from golden.placement import DramTensor
+            return [low(cfg, DramTensor(addr_of[a.buffer], (m, k)), w, bias, za, rq, at=at)]
+        return [low(cfg, a.at(addr_of[a.buffer], b), w, bias, za, rq,
+                    at=Placement(image, addr_of[out.buffer] + b * out.nbytes)) for b in range(ctx.graph.batch)]
+    macs = m * k * nc * (1 if folded else ctx.graph.batch)
+    return Layer(node, [a], out, macs, emit=emit, notes=["per-channel" if sw.size > 1 else "per-tensor"])
+
+
+def qlinear_matmul(ctx: Context, node) -> Layer:
+    ins = list(node.input)
+    a = ctx.input_act(node, ins[0], ins[1], ins[2], "A")
+    w = ctx.weights(node, ins[3], ins[5], 1)
+    if w.ndim != 2:
+        raise CompileError(node, "B", f"'{ins[3]}' must be a 2-D constant [K, N], got {w.shape}")
+    sw = ctx.scale(node, ins[4], "B scale", w.shape[1])
+    return _gemm_layer(ctx, node, a, w, None, sw, ins[6], ins[7])
+
+
+def qgemm(ctx: Context, node) -> Layer:
+    ins = list(node.input) + [""] * (9 - len(node.input))
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"transA": lambda v: v == 0, "transB": None, "alpha": lambda v: v == 1.0,
+                               "beta": lambda v: v == 1.0})
+    if not ins[7]:
+        raise CompileError(node, "y_scale", "is absent, so the output is float: the accelerator writes quantized "
+                                            "outputs (put a DequantizeLinear after it)")
+    a = ctx.input_act(node, ins[0], ins[1], ins[2], "A")
+    w = ctx.weights(node, ins[3], ins[5], 0 if attrs.get("transB", 0) else 1)
+    if w.ndim != 2:
+        raise CompileError(node, "B", f"'{ins[3]}' must be a 2-D constant, got {w.shape}")
+    if attrs.get("transB", 0):
+        w = np.ascontiguousarray(w.T)
+    sw = ctx.scale(node, ins[4], "B scale", w.shape[1])
+    bias = None
+    if ins[6]:
+        bias = ctx.graph.const(node, ins[6], "C")
+        if bias.dtype != np.int32 or bias.size != w.shape[1]:
+            raise CompileError(node, "C", f"'{ins[6]}' must be int32 with one value per output ({w.shape[1]}), got "
+                                          f"{bias.dtype} {bias.shape}")
+        bias = bias.reshape(-1)
+    return _gemm_layer(ctx, node, a, w, bias, sw, ins[7], ins[8])
+
+
+def qlinear_add(ctx: Context, node) -> Layer:
+    ins = list(node.input)
+    a = ctx.input_act(node, ins[0], ins[1], ins[2], "A")
+    b = ctx.input_act(node, ins[3], ins[4], ins[5], "B")
+    if a.shape != b.shape:
+        raise CompileError(node, "B", f"shape {list(b.shape)} differs from A's {list(a.shape)}: broadcasting is not "
+                                      f"supported")
+    if a.u8 != b.u8 or (a.perm is None) != (b.perm is None) or (a.perm is not None and not np.array_equal(a.perm, b.perm)):
+        raise CompileError(node, "B", "is stored differently from A (signedness or layout)")
+    out = ctx.out_act(node, a.shape, ins[6], ins[7])
+    if out.u8 != a.u8:
+        raise CompileError(node, "output", "must have the inputs' signedness (VADD's u8 flag covers all three)")
+    out.perm = a.perm
+    try:
+        ra, rb, fixed = constants_from_scales(a.scale, a.zp, b.scale, b.zp, out.scale, out.zp)
+    except ValueError as e:
+        raise CompileError(node, "scales", str(e)) from None
+
+    def one(xs, at):
+        return lower_qlinear_add(ctx.cfg, xs[0], xs[1], ra, rb, fixed, u8=a.u8, at=at)
+    return Layer(node, [a, b], out, emit=_per_image(ctx, [a, b], out, _guarded(node, one)))
+
+
+def maxpool(ctx: Context, node) -> Layer:
+    if len(node.output) > 1 and node.output[1]:
+        raise CompileError(node, "output Indices", "is not supported")
+    x = ctx.act(node, node.input[0])
+    _image_input(node, x)
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"kernel_shape": None, "pads": None, "strides": None, "auto_pad": None,
+                               "ceil_mode": None, "dilations": lambda d: all(v == 1 for v in d),
+                               "storage_order": lambda v: v == 0})
+    kh, kw = (int(v) for v in attrs["kernel_shape"])
+    strides, pads, (oh, ow) = _spatial(node, x, attrs, kh, kw)
+    pt, pl, pb, pr = pads
+    if attrs.get("ceil_mode", 0):     # onnxruntime's ceil-mode sizes: the lowering pads (-128) as far as they reach
+        _, h, w = x.shape
+        oh = pool_output_size(h, kh, strides[0], pt, pb, True)
+        ow = pool_output_size(w, kw, strides[1], pl, pr, True)
+        pb, pr = max(pb, (oh - 1) * strides[0] + kh - h - pt), max(pr, (ow - 1) * strides[1] + kw - w - pl)
+    out = QAct(node.output[0], (x.shape[0], oh, ow), x.scale, x.zp, x.u8)
+
+    def one(xs, at):
+        return lower_maxpool(ctx.cfg, xs[0], (kh, kw), strides, (pt, pl, pb, pr), at=at)
+    return Layer(node, [x], out, emit=_per_image(ctx, [x], out, _guarded(node, one)))
+
+
+def qlinear_global_avgpool(ctx: Context, node) -> Layer:
+    ins = list(node.input)
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"channels_last": lambda v: v == 0})
+    x = ctx.input_act(node, ins[0], ins[1], ins[2], "X")
+    _image_input(node, x, "X")
+    c, h, w = x.shape
+    out = ctx.out_act(node, (c, 1, 1), ins[3], ins[4])
+    if out.u8 != x.u8:
+        raise CompileError(node, "output", "must have the input's signedness")
+    try:
+        m, s = gap_multiplier(x.scale, out.scale, h * w)
+    except ValueError as e:
+        raise CompileError(node, "scales", str(e)) from None
+    rq = Requant(m, s, out.zp_stored)
+
+    def one(xs, at):
+        return lower_global_avgpool(ctx.cfg, xs[0], x.zp_stored, rq, at=at)
+    return Layer(node, [x], out, emit=_per_image(ctx, [x], out, _guarded(node, one)))
+
+
+# -- layout moves ------------------------------------------------------------------------------------------
+def _flat_perm(x: QAct) -> np.ndarray | None:
+    """Where ONNX's flat element k of x lies in its storage, or None when they agree."""
+    if len(x.shape) == 3:
+        c, h, w = x.shape
+        if c == 1 or h * w == 1:
+            return x.perm
+        stored = np.arange(c * h * w).reshape(h, w, c).transpose(2, 0, 1).reshape(-1)   # ONNX k -> stored offset
+        return stored if x.perm is None else x.perm[stored]
+    return x.perm
+
+
+def _moved(node, x: QAct, shape: tuple) -> Layer:
+    shape = tuple(int(d) for d in shape)
+    if int(np.prod(shape)) != x.nbytes:
+        raise CompileError(node, "shape", f"{list(shape)} does not hold the {x.nbytes} elements of {list(x.shape)}")
+    perm = _flat_perm(x)
+    if len(shape) == 3 and not (shape[0] == 1 or shape[1] * shape[2] == 1) and (perm is not None or shape != x.shape):
+        raise CompileError(node, "shape", f"{list(x.shape)} -> {list(shape)} would move bytes of the channels-last "
+                                          f"layout: only reshapes that flatten (or keep the bytes in place) are "
+                                          f"supported")
+    if len(shape) == 3 and perm is not None:
+        raise CompileError(node, "shape", f"cannot restore an image from a permuted flat tensor {list(x.shape)}")
+    out = QAct(node.output[0], shape, x.scale, x.zp, x.u8, perm=perm if len(shape) != 3 else None)
+    return Layer(node, [x], out, alias=True)
+
+
+def flatten(ctx: Context, node) -> Layer:
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"axis": lambda v: v == 1})
+    x = ctx.act(node, node.input[0])
+    return _moved(node, x, (x.nbytes,))
+
+
+def reshape(ctx: Context, node) -> Layer:
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"allowzero": lambda v: v == 0})
+    x = ctx.act(node, node.input[0])
+    shape = ctx.graph.shape(node, node.output[0])
+    if shape[0] != ctx.graph.batch:
+        raise CompileError(node, "shape", f"{list(shape)} changes the batch dimension ({ctx.graph.batch})")
+    return _moved(node, x, shape[1:])
+
+
+def squeeze_like(ctx: Context, node) -> Layer:
+    x = ctx.act(node, node.input[0])
+    shape = ctx.graph.shape(node, node.output[0])
+    if shape[0] != ctx.graph.batch:
+        raise CompileError(node, "axes", f"output {list(shape)} changes the batch dimension")
+    return _moved(node, x, shape[1:])
+
+
+def transpose(ctx: Context, node) -> Layer:
+    x = ctx.act(node, node.input[0])
+    full = (ctx.graph.batch, *x.shape)
+    perm = [int(p) for p in attributes(node).get("perm", range(len(full) - 1, -1, -1))]
+    if sorted(perm) != list(range(len(full))):
+        raise CompileError(node, "attribute perm", f"{perm} is not a permutation of {len(full)} axes")
+    big = [p for p in perm if full[p] != 1]
+    if perm[0] != 0 or big != sorted(big):
+        raise CompileError(node, "attribute perm", f"{perm} on {list(full)} moves bytes: the compiler takes only "
+                                                   f"transposes that move size-1 dimensions (layout moves)")
+    return _moved(node, x, tuple(full[p] for p in perm[1:]))
+
+
+HANDLERS = {
+    ("", "QLinearConv"): qlinear_conv,
+    ("", "QLinearMatMul"): qlinear_matmul,
+    ("com.microsoft", "QGemm"): qgemm,
+    ("com.microsoft", "QLinearAdd"): qlinear_add,
+    ("", "MaxPool"): maxpool,
+    ("com.microsoft", "QLinearGlobalAveragePool"): qlinear_global_avgpool,
+    ("", "Flatten"): flatten,
+    ("", "Reshape"): reshape,
+    ("", "Squeeze"): squeeze_like,
+    ("", "Unsqueeze"): squeeze_like,
+    ("", "Transpose"): transpose,
+}

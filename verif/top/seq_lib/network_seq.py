@@ -1,0 +1,54 @@
+"""A quantized network on the chip (compiler/): each image of the workload runs as the compiled network's
+programs, one per layer, on the DRAM the layer before left; the last one's output bytes carry onnxruntime's
+for that image, and the scoreboard counts every byte that differs (every tile and the final DRAM of every
+layer against the golden model besides).
+
+The workload comes from the environment: NPU8_MODEL (a .onnx path; the built-in digits network when unset),
+NPU8_IMAGES (how many; the sequence's count otherwise), NPU8_IMAGE_OFFSET (the first digits test image) and
+NPU8_BATCH (images per run). The DRAM model runs at a fixed latency (NPU8_DRAM_LATENCY, 100) with no
+backpressure, so that each layer's cycles are the figures make infer reports."""
+from __future__ import annotations
+
+import os
+
+from compiler import host
+from compiler.network import compile_model
+from compiler.reference import Reference
+from compiler.workload import load
+
+from verif.common import context
+
+from ..top_items import DramKnobs
+from .program_seq import ProgramSeq
+
+
+class NetworkSeq(ProgramSeq):
+    stream = "network"
+    layers: dict = {}             # item name -> (image, layer index, layer name, op, MACs of the run)
+    workload = None
+
+    def items(self):
+        count = int(os.environ.get("NPU8_IMAGES", self.count))
+        offset = int(os.environ.get("NPU8_IMAGE_OFFSET", "0"))
+        batch = int(os.environ.get("NPU8_BATCH", "1"))
+        wl = load(os.environ.get("NPU8_MODEL") or None, count, context.seed(), offset)
+        NetworkSeq.workload = wl
+        net = compile_model(wl.quantized, self.cfg, batch)
+        ref = Reference(wl.quantized)
+        knobs = DramKnobs(latency=int(os.environ.get("NPU8_DRAM_LATENCY", "100")))
+        macs = [la.macs for la in net.layers if not la.alias]
+        for first in range(0, len(wl.images) - len(wl.images) % batch, batch):
+            x = wl.images[first:first + batch]
+            want = host.to_storage(ref.run(x)[0], net.output)
+            dram = net.dram_for(x)
+            for j, seg in enumerate(net.segments):
+                name = f"{self.stream}[{first + offset}].{j}"
+                NetworkSeq.layers[name] = (first + offset, j, seg.layer, seg.op, macs[j])
+                last = j == len(net.segments) - 1
+                item = self.item(first + offset, dram, seg.inst_base, seg.count,
+                                 f"{wl.name} image {first + offset} layer {j} {seg.layer} ({seg.op})", knobs=knobs,
+                                 reference=(net.output_addr, want, "onnxruntime") if last else None)
+                item.set_name(name)
+                yield item
+                if not last:
+                    dram = bytes(net.run_segment(dram, j))
