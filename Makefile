@@ -31,8 +31,14 @@ LAUNCHER ?= local
 PARTITION ?=
 SLURM_ARGS ?=
 WAVES ?= 0
+# The compiler (compiler/, docs/compiler.md): MODEL=m.onnx (default: the built-in digits network), N, IMAGES, BATCH.
+MODEL ?=
+N ?= 8
+IMAGES ?=
+BATCH ?= 1
+COMPILER_ARGS = $(if $(MODEL),--model "$(MODEL)") --n $(N) --batch $(BATCH) $(if $(SEED),--seed $(SEED)) $(if $(OUT_DIR),--out "$(OUT_DIR)")
 
-.PHONY: help setup doctor test crosscheck regress sim waves bench lint clean distclean
+.PHONY: help setup doctor test crosscheck regress sim waves bench lint compile infer clean distclean
 
 help:
 	@echo "npu8 make targets"
@@ -47,6 +53,10 @@ help:
 	@echo "                           its program listing; RTL: TEST=npu_top.TopSmokeTest [SIM=…], default parameters)"
 	@echo "  make waves BLOCK=… [SIM=…] [SEED=…] [DIR=run dir | WAVE=file]   open the waves of a run with its saved view"
 	@echo "  make test                 the test suite (what CI runs)"
+	@echo "  make compile [MODEL=m.onnx] [N=8] [BATCH=1]   a quantized (or float) ONNX model to npu8 programs: the"
+	@echo "                           DRAM image, programs.json, the DRAM layout and an annotated listing"
+	@echo "  make infer [MODEL=m.onnx] [SIM=golden|verilator|icarus] [IMAGES=n] [N=8] [BATCH=1]   run images,"
+	@echo "                           compare every output byte with onnxruntime, accuracy and a per-layer table"
 	@echo "  make bench [CASES=gemm_sp,gemm_dram,conv]   MAC utilisation, simulation and generation speed"
 	@echo "  make sim BLOCK=mac_array SIM=icarus|verilator SEED=1 [TEST=…] [PARAMS='N=16'] [WAVES=1]"
 	@echo "  make crosscheck           golden requantiser and operators vs onnxruntime, with counts"
@@ -96,6 +106,12 @@ bench: setup
 
 lint: setup
 	$(VPY) -m sim.lint
+
+compile: setup
+	$(VPY) -m compiler compile $(COMPILER_ARGS)
+
+infer: setup
+	$(VPY) -m compiler infer --sim $(or $(SIM),golden) $(if $(IMAGES),--images $(IMAGES)) $(COMPILER_ARGS)
 
 clean:
 	rm -rf $(OUT) build .pytest_cache .hypothesis

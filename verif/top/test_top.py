@@ -72,3 +72,14 @@ def test_the_testbench_clock_is_the_one_python_counts_in():
     """tb_npu_top's CLOCK_NS default (its clock, tb_clock_reset.vh) is sim/clock.py's: cycle stamps agree."""
     text = (Path(__file__).parent / "hdl" / "tb_npu_top.v").read_text()
     assert re.search(rf"parameter integer CLOCK_NS\s*=\s*{CLOCK_NS}\b", text)
+
+
+def test_a_network_output_differing_from_onnxruntime_fails(tmp_path, monkeypatch):
+    """The network's per-image check against onnxruntime bites: one bit of the first image's expected bytes
+    flipped, and the run fails naming the byte, onnxruntime's value and the chip's."""
+    monkeypatch.setenv("NPU8_NETWORK_CORRUPT_REFERENCE", "1")
+    monkeypatch.setenv("NPU8_IMAGES", "1")
+    out = run_block("npu_top", "icarus", 1, test_dir=tmp_path, tests=["TopNetworkTest"])
+    assert out.failed == 1 and out.failures, "a corrupted onnxruntime reference went unnoticed"
+    assert re.search(r"1 of 10 output bytes differ from onnxruntime's, first at 0x[0-9a-f]+", out.failures[0]), \
+        out.failures[0]

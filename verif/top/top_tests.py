@@ -121,10 +121,17 @@ class TopNetworkTest(TopBaseTest):
 
 
 @pyuvm.test()
+class TopNetworkNightlyTest(TopBaseTest):
+    """Every image of the digits network's held-out test split, each against onnxruntime (the nightly)."""
+    sequences = ((NetworkSeq, 360),)
+
+
+@pyuvm.test()
 class TopSmokeTest(TopBaseTest):
     """Every stream kind, a few programs each."""
     sequences = ((LegalStreamSeq, 2), (HazardStreamSeq, 2), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
-                 (ChainSeq, 1), (VectorOpSeq, 7), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2), (ResetMidProgramSeq, 1))
+                 (ChainSeq, 1), (VectorOpSeq, 7), (NetworkSeq, 2), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2),
+                 (ResetMidProgramSeq, 1))
 
 
 @pyuvm.test()

@@ -6,7 +6,8 @@ layer against the golden model besides).
 The workload comes from the environment: NPU8_MODEL (a .onnx path; the built-in digits network when unset),
 NPU8_IMAGES (how many; the sequence's count otherwise), NPU8_IMAGE_OFFSET (the first digits test image) and
 NPU8_BATCH (images per run). The DRAM model runs at a fixed latency (NPU8_DRAM_LATENCY, 100) with no
-backpressure, so that each layer's cycles are the figures make infer reports."""
+backpressure, so that each layer's cycles are the figures make infer reports. NPU8_NETWORK_CORRUPT_REFERENCE=1
+flips a bit of the first image's onnxruntime bytes: the self-test that the comparison can fail."""
 from __future__ import annotations
 
 import os
@@ -40,6 +41,8 @@ class NetworkSeq(ProgramSeq):
         for first in range(0, len(wl.images) - len(wl.images) % batch, batch):
             x = wl.images[first:first + batch]
             want = host.to_storage(ref.run(x)[0], net.output)
+            if first == 0 and os.environ.get("NPU8_NETWORK_CORRUPT_REFERENCE") == "1":   # the check's self-test
+                want = bytes([want[0] ^ 1]) + want[1:]
             dram = net.dram_for(x)
             for j, seg in enumerate(net.segments):
                 name = f"{self.stream}[{first + offset}].{j}"
@@ -52,3 +55,5 @@ class NetworkSeq(ProgramSeq):
                 yield item
                 if not last:
                     dram = bytes(net.run_segment(dram, j))
+            # make infer's progress bar: runs handed to the driver so far
+            (context.out_dir() / "network_progress.txt").write_text(f"{first // batch + 1} {len(wl.images) // batch}\n")

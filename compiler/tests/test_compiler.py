@@ -1,0 +1,126 @@
+"""The compiler against onnxruntime on the golden model: the digits network (every held-out image, at N = 8;
+fewer at N = 4 and 16 and in batches), hundreds of constrained-random networks, the host's quantizer, and the
+DRAM plan's reuse and non-overlap. 0 differing bytes means 0: every output byte is compared."""
+import numpy as np
+
+import pytest
+from onnx import TensorProto, helper
+
+from compiler import host
+from compiler.dram_plan import Buffer, plan
+from compiler.network import compile_model
+from compiler.random_network import random_network
+from compiler.reference import Reference, session
+from compiler.workload import digits
+from golden.isa import MachineConfig
+
+RANDOM_NETWORKS = 300
+CHUNK = 50
+
+
+@pytest.fixture(scope="module")
+def wl():
+    return digits()
+
+
+@pytest.mark.parametrize("n, images, batch", [(8, 360, 1), (4, 40, 1), (16, 40, 1), (8, 40, 4)])
+def test_the_digits_network_is_bit_exact_with_onnxruntime(wl, n, images, batch):
+    net = compile_model(wl.quantized, MachineConfig(n=n), batch)
+    ref = Reference(wl.quantized)
+    differing = correct = 0
+    for i in range(0, images, batch):
+        x = wl.images[i:i + batch]
+        got, _ = net.run_golden(x)
+        want, _ = ref.run(x)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        differing += int((got != want).sum())
+        correct += int((got.argmax(1) == wl.labels[i:i + batch]).sum())
+    assert differing == 0, f"{differing} of {images * 10} output bytes differ from onnxruntime's"
+    assert correct / images >= 0.9
+
+
+def test_the_digits_network_runs_every_layer_on_the_accelerator(wl):
+    net = compile_model(wl.quantized)
+    ops = [s.op for s in net.segments]
+    assert ops == ["QLinearConv", "MaxPool", "QLinearConv", "QLinearConv", "QLinearAdd", "QLinearConv", "QLinearConv",
+                   "QLinearGlobalAveragePool", "QGemm"]
+    assert [la.node.op_type for la in net.layers if la.alias] == ["Flatten"]
+    assert net.arena_bytes < net.activation_bytes                # buffers are reused
+
+
+def test_the_listing_names_the_node_of_every_instruction(wl):
+    net = compile_model(wl.quantized)
+    lines = [ln for ln in net.listing().splitlines() if ln and not ln.startswith(";")]
+    assert len(lines) == sum(s.count for s in net.segments)
+    names = {s.layer for s in net.segments}
+    assert all(ln.rsplit(";", 1)[1].strip() in names for ln in lines)
+    layout = net.layout_text()
+    for s in net.segments:
+        assert f"{s.inst_base:#010x}" in layout
+
+
+@pytest.mark.parametrize("first", range(0, RANDOM_NETWORKS, CHUNK))
+def test_random_networks_are_bit_exact_with_onnxruntime(first):
+    compared = 0
+    for seed in range(first, first + CHUNK):
+        model, x, what = random_network(seed)
+        mb = model.SerializeToString()
+        want, _ = Reference(mb).run(x)
+        got, _ = compile_model(mb).run_golden(x)
+        bad = int((got != want).sum())
+        assert bad == 0, f"random network {what}: {bad} of {want.size} bytes differ; reproduce: " \
+                         f"compiler.random_network.random_network({seed})"
+        compared += want.size
+    assert compared > 0
+
+
+def test_random_networks_cover_every_operator():
+    seen = set()
+    for seed in range(RANDOM_NETWORKS):
+        model, _, _ = random_network(seed)
+        seen |= {n.op_type + ("/dw" if any(a.name == "group" for a in n.attribute) else "") for n in model.graph.node}
+        seen |= {"u8"} if model.graph.initializer[1].data_type == TensorProto.UINT8 else set()
+    assert {"QLinearConv", "QLinearConv/dw", "MaxPool", "QLinearAdd", "QLinearGlobalAveragePool", "Flatten", "QGemm",
+            "QLinearMatMul", "u8"} <= seen
+
+
+@pytest.mark.parametrize("u8", [False, True])
+def test_the_host_quantizer_is_onnxruntimes(u8):
+    """QuantizeLinear on the host rounds as onnxruntime does, ties and saturation included."""
+    rng = np.random.default_rng(3)
+    scale, zp = np.float32(0.0173), (200 if u8 else -7)
+    x = np.concatenate([rng.normal(0, 3, 5000), (np.arange(-300, 300) + 0.5) * 0.0173]).astype(np.float32)
+    x = x.reshape(1, 1, 1, -1)
+    node = helper.make_node("QuantizeLinear", ["x", "s", "z"], ["y"])
+    zt = TensorProto.UINT8 if u8 else TensorProto.INT8
+    g = helper.make_graph([node], "q", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                          [helper.make_tensor_value_info("y", zt, x.shape)],
+                          [helper.make_tensor("s", TensorProto.FLOAT, [], [scale]), helper.make_tensor("z", zt, [], [zp])])
+    want = session(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()).run(None, {"x": x})[0]
+    from compiler.activations import QAct
+    act = QAct("x", (1, 1, x.shape[-1]), float(scale), zp, u8)
+    got = host.from_storage(host.quantize(x, act).reshape(-1), act, 1)
+    assert np.array_equal(got, want)
+
+
+def test_the_dram_plan_reuses_and_never_overlaps_live_buffers():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        bufs = []
+        for k in range(int(rng.integers(1, 12))):
+            a = int(rng.integers(-1, 10))
+            bufs.append(Buffer(f"b{k}", int(rng.integers(1, 500)), a, a + int(rng.integers(0, 4))))
+        size = plan(bufs)
+        assert size <= sum(-(-b.nbytes // 16) * 16 for b in bufs)
+        for i, p in enumerate(bufs):
+            assert p.addr % 16 == 0
+            for q in bufs[i + 1:]:
+                if p.first <= q.last and q.first <= p.last:
+                    assert p.addr + p.nbytes <= q.addr or q.addr + q.nbytes <= p.addr, (p, q)
+
+
+def test_compiled_output_round_trips_through_storage(wl):
+    net = compile_model(wl.quantized)
+    q = np.arange(-5, 5, dtype=np.int8).reshape(1, 10)
+    assert np.array_equal(host.from_storage(np.frombuffer(host.to_storage(q, net.output), np.int8), net.output, 1), q)
+
