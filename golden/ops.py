@@ -135,6 +135,9 @@ class Lowered:
     inst_base: int = 0
 
     def __post_init__(self):
+        if len(self.prog) > 0xFFFF:
+            raise ValueError(f"the program needs {len(self.prog)} instructions, more than one START runs (65535, "
+                             f"INST_COUNT's width)")
         if not self.image.shared:
             blob = isa.encode_program(self.prog)
             self.inst_base = self.image.put(np.frombuffer(blob, np.uint8))
@@ -227,9 +230,7 @@ def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0) -> 
             if mb >= min(m_total, 64):
                 return wb, ab, mb
     if not plans:
-        raise OperandError("GEMM", "weights", f"K of {kc} chunks of {cfg.n} needs more than SP_ROWS={cfg.sp_rows} "
-                                              f"scratchpad rows for one activation row and the weights "
-                                              f"(K splitting across passes is not lowered yet)")
+        return None                   # K does not fit: _lower_gemm_ksplit
     return max(plans, key=lambda p: p[2])
 
 
@@ -259,7 +260,10 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     kchunks, nchunks = _chunks(k_total, n), _chunks(nc_total, n)
     kc = len(kchunks)
     reserved = len(nchunks) if rq.per_channel else 0
-    wb, ab, mb = _gemm_plan(cfg, m_total, kc, reserved)
+    resident = _gemm_plan(cfg, m_total, kc, reserved)
+    if resident is None:
+        return _lower_gemm_ksplit(cfg, a, w, bias, za, rq, at)
+    wb, ab, mb = resident
     mblocks = _chunks(m_total, mb)
     img = DramImage.for_lowering(cfg, at)
     a_addr, w_addr = img.place(a), img.put(w.astype(np.int8))
@@ -312,6 +316,59 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))
 
 
+def _lower_gemm_ksplit(cfg: MachineConfig, a, w: np.ndarray, bias, za: int, rq, at) -> Lowered:
+    """A GEMM whose K is too long for the scratchpad to hold a chunk's weights and an activation row: K goes in
+    parts that do fit, accumulating in ACC. An M block keeps every output chunk's accumulator tile resident
+    (its folded bias preloaded); each K part's activations load once and meet each output chunk's weights for
+    that part (double-buffered), and after the last part every tile is stored."""
+    n = cfg.n
+    m_total, k_total = a.shape
+    nc_total = w.shape[1]
+    kchunks, nchunks = _chunks(k_total, n), _chunks(nc_total, n)
+    reserved = len(nchunks) if rq.per_channel else 0
+    cap = _acc_capacity(cfg, 1, reserved)
+    mb = min(m_total, 255, 4095, cap // len(nchunks))
+    if mb < 1:
+        raise OperandError("GEMM", "weights", f"{len(nchunks)} output chunks of {n} need more accumulator rows than "
+                                              f"ACC_ROWS={cfg.acc_rows} holds (K split keeps each chunk's tile resident)")
+    kp = min(len(kchunks), 255, (cfg.sp_rows - 0) // (2 * n + mb))
+    if kp < 1:
+        raise OperandError("GEMM", "weights", f"SP_ROWS={cfg.sp_rows} holds no K part of {n} (two weight tiles and "
+                                              f"{mb} activation rows)")
+    img = DramImage.for_lowering(cfg, at)
+    a_addr, w_addr = img.place(a), img.put(w.astype(np.int8))
+    b_addr = img.put(folded_bias(w, bias, za))
+    y_addr = img.output(m_total * nc_total, at)
+    params, q0 = _param_rows(cfg, img, rq, len(nchunks))
+    prog = [_config(rq, 0)] + params
+    a_base = 2 * kp * n
+    parts = _chunks(len(kchunks), kp)
+    step = 0
+    for m0, mm in _chunks(m_total, mb):
+        for c, (n0, ln) in enumerate(nchunks):
+            prog.append(isa.make(Op.LOAD, mem=MEM_ACC, row=c * mb, y=1, x=mm, len=ln, addr=b_addr + 4 * n0, xs=0))
+        for p0, pk in parts:
+            for t in range(pk):
+                k0, kk = kchunks[p0 + t]
+                # the block's rows as LOAD rows (ys is 20 bits): K may be longer than xs's 4095
+                prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mb, y=mm, x=1, len=kk,
+                                     addr=a_addr + m0 * k_total + k0, xs=0, ys=k_total))
+            k_lo = kchunks[p0][0]
+            k_hi = kchunks[p0 + pk - 1][0] + kchunks[p0 + pk - 1][1]
+            for c, (n0, ln) in enumerate(nchunks):
+                w_row = (step % 2) * kp * n
+                step += 1
+                prog += _weight_column_loads(w_row, w_addr + k_lo * nc_total + n0, k_hi - k_lo, ln, nc_total, n)
+                for t in range(pk):
+                    prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mb, w_row=w_row + t * n,
+                                         acc_row=c * mb, m=mm))
+        for c, (n0, ln) in enumerate(nchunks):
+            prog.append(isa.make(Op.STORE, row=c * mb, y=1, x=mm, len=ln, addr=y_addr + m0 * nc_total + n0,
+                                 xs=nc_total, **_store_requant(rq, q0, c)))
+    prog.append(isa.make(Op.HALT))
+    return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))
+
+
 def _valid_range(count: int, stride: int, offset: int, size: int) -> tuple[int, int]:
     """[lo, hi) of indices i < count with 0 <= i*stride + offset < size."""
     lo = max(0, -(offset // stride) if offset < 0 else 0)
@@ -328,17 +385,22 @@ def _valid_range(count: int, stride: int, offset: int, size: int) -> tuple[int, 
 DRAM_LATENCY, READS_IN_FLIGHT = 150, 128   # the bench's 100-cycle DRAM, as the load unit sees it
 
 
-def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserved: int = 0) -> tuple[int, int, int]:
+def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserved: int = 0,
+               streamed: bool = False) -> tuple[int, int, int] | None:
     """(output chunks per pass g, output rows per block, accumulator buffers). A block's input window of each
     tap is loaded once and multiplied by the weights of g output chunks, so larger g means fewer loads per
     MAC; the block's g accumulator tiles (double-buffered when they fit, so the STOREs drain while the next
-    block computes) and all g chunks' weights bound it. Picks the plan with the fewest estimated cycles."""
+    block computes) and all g chunks' weights bound it. Picks the plan with the fewest estimated cycles.
+    `streamed`: the weights of every tap do not fit (None is returned without it), so each tap's are loaded
+    just before it, into one of two slots: K split across the taps, the accumulator tiles resident while the
+    weights stream past them, block after block."""
     n = cfg.n
     best = None
     for g in range(1, nc + 1):
         for ab in (2, 1):
+            w_rows = (2 if streamed else taps) * g * n
             rows = min(oh, 255, 4095 // ow, _acc_capacity(cfg, ab, reserved) // (g * ow),
-                       (cfg.sp_rows - taps * g * n) // (2 * ow))
+                       (cfg.sp_rows - w_rows) // (2 * ow))
             if rows < 1:
                 continue
             m = rows * ow
@@ -347,11 +409,15 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserve
             blocks = -(-oh // rows)
             passes = -(-nc // g)
             store = 0 if ab == 2 else 4 * g * m      # a single buffer: the STOREs do not overlap
+            if streamed:
+                per_tap = max(per_tap, DRAM_LATENCY + g * n * DRAM_LATENCY / READS_IN_FLIGHT)
             cost = passes * blocks * (taps * per_tap + store)
             if best is None or cost < best[0]:
                 best = (cost, g, rows, ab)
     if best is None:
-        raise OperandError("QLinearConv", "shapes", f"one output row of {ow} pixels and the weights of {taps} taps do "
+        if not streamed:
+            return None
+        raise OperandError("QLinearConv", "shapes", f"one output row of {ow} pixels and the weights of two taps do "
                                                     f"not fit SP_ROWS={cfg.sp_rows} / ACC_ROWS={cfg.acc_rows} at N={n}")
     return best[1], best[2], best[3]
 
@@ -391,8 +457,10 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     cchunks, nchunks = _chunks(cin, n), _chunks(cout, n)
     taps = [(i, j, c0, cc) for i in range(kh) for j in range(kw) for c0, cc in cchunks]
     reserved = len(nchunks) if rq.per_channel else 0
-    g, rows_per_block, ab = _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved)
-    w_rows = len(taps) * g * n
+    plan = _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved)
+    streamed = plan is None
+    g, rows_per_block, ab = plan or _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved, streamed=True)
+    w_rows = (2 if streamed else len(taps)) * g * n
     m_max = rows_per_block * ow
     oblocks = _chunks(oh, rows_per_block)
     img = DramImage.for_lowering(cfg, at)
@@ -410,7 +478,7 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     def weight_loads(t, group):
         i, j, c0, cc = taps[t]
         tap_addr = w_addr + ((i * kw + j) * cin + c0) * cout
-        row = t * g * n
+        row = (t % 2 if streamed else t) * g * n
         if all(ln == n for _, ln in group):   # the tap's tiles of the whole pass: one 2-D LOAD
             return [isa.make(Op.LOAD, mem=MEM_SP, row=row, y=len(group), x=cc, len=n, addr=tap_addr + group[0][0],
                              xs=cout, ys=n, pr=n - cc)]
@@ -435,7 +503,7 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
         if step == 0 or not piped:
             prog += bias_loads(step)
         for t, (i, j, c0, cc) in enumerate(taps):
-            if b == 0:
+            if b == 0 or streamed:
                 config(0)
                 prog += weight_loads(t, group)
             a_row = w_rows + (t % 2) * m_max
@@ -450,7 +518,7 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
                                      addr=x_addr + (ih0 * wd + iw0) * cin + c0, xs=sx * cin,
                                      ys=sy * wd * cin, pt=ylo, pb=orows - yhi, pl=xlo, pr=ow - xhi))
             for q in range(len(group)):
-                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=(t * g + q) * n,
+                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row, w_row=((t % 2 if streamed else t) * g + q) * n,
                                      acc_row=acc0 + q * m, m=m))
             if piped and t == 0:
                 prog += pending

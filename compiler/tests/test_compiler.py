@@ -124,3 +124,21 @@ def test_compiled_output_round_trips_through_storage(wl):
     q = np.arange(-5, 5, dtype=np.int8).reshape(1, 10)
     assert np.array_equal(host.from_storage(np.frombuffer(host.to_storage(q, net.output), np.int8), net.output, 1), q)
 
+
+
+@pytest.mark.parametrize("qdq", [False, True], ids=["qoperator", "qdq"])
+@pytest.mark.parametrize("u8", [False, True], ids=["s8", "u8"])
+@pytest.mark.parametrize("per_channel", [True, False], ids=["per_channel", "per_tensor"])
+def test_every_quantize_static_form_of_the_digits_network_is_bit_exact(qdq, u8, per_channel):
+    """QOperator and QDQ (rewritten as onnxruntime's optimizer fuses it), int8 and uint8 activations, per-channel
+    and per-tensor weights: each quantized by the flow and compared on 60 images."""
+    from compiler.models import train_digits as td
+    from compiler.reference import quantize
+    xtr, _, xte, _ = td.digits_split()
+    qm = quantize(td.MODEL, [{"input": xtr[i:i + 1]} for i in range(100)], per_channel=per_channel, qdq=qdq,
+                  activation_u8=u8)
+    net = compile_model(qm)
+    assert len(net.segments) == 9                       # every operator on the accelerator, in both forms
+    ref = Reference(qm)
+    bad = sum(int((net.run_golden(xte[i:i + 1])[0] != ref.run(xte[i:i + 1])[0]).sum()) for i in range(60))
+    assert bad == 0

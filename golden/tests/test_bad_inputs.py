@@ -33,7 +33,9 @@ X, WC = np.zeros((5, 5, 3), np.int8), np.zeros((3, 3, 3, 4), np.int8)
      r"GEMM: activations \(4, 8\), weights \(8, 5000\): needs a LOAD with xs=5000 \(DRAM bytes between elements\), "
      r"beyond the ISA's 0..4095"),
     (lambda: lower_conv2d(CFG, np.zeros((2, 2, 5000), np.int8), np.zeros((1, 1, 5000, 1), np.int8), None, 0, RQ),
-     "do not fit SP_ROWS=4096"),
+     r"needs a LOAD with xs=5000 \(DRAM bytes between elements\)"),
+    (lambda: lower_gemm(MachineConfig(n=4, sp_rows=8), np.zeros((4, 64), np.int8), np.zeros((64, 4), np.int8), None, 0,
+                        RQ), "SP_ROWS=8 holds no K part of 4"),
     (lambda: lower_maxpool(CFG, X, (3, 3), (0, 1)), r"strides\[0\]: 0 outside 1..15"),
     (lambda: lower_qlinear_add(CFG, X, X, 0xBF800000, 0, 0), "QLinearAdd: scales: ra is negative"),
     (lambda: lower_depthwise_conv(CFG, X, np.zeros((3, 3, 2), np.int8), None, 0, RQ), r"\[KH, KW, C=3\]"),

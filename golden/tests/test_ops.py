@@ -6,6 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from golden.isa import MachineConfig, Op
 from golden.ops import Requant, conv2d_acc, gemm_acc, lower_conv2d, lower_gemm
+from golden.requant import requantize
 
 RQ = Requant(multiplier=0xA3D70B, shift=31, out_zp=-5)
 
@@ -74,10 +75,45 @@ def test_reference_conv_matches_a_direct_loop():
                 assert got[i, j, o] == s
 
 
-def test_lowering_refuses_what_does_not_fit():
-    cfg = MachineConfig(n=4, sp_rows=16, acc_rows=16, dram_bytes=1 << 16)
-    with pytest.raises(ValueError, match="needs more than SP_ROWS=16"):
-        lower_gemm(cfg, np.zeros((4, 64), np.int8), np.zeros((64, 4), np.int8), None, 0, RQ)
+@pytest.mark.parametrize("seed", range(12))
+def test_a_gemm_whose_k_does_not_fit_is_split_and_accumulated(seed):
+    """K longer than the scratchpad holds: the lowering goes part by part, accumulating in ACC, and the bytes
+    are the reference's (per tensor and per channel)."""
+    from golden.qops import per_channel_requant
+    from golden.requant import requantize_lanes
+    rng = np.random.default_rng(seed)
+    n = (4, 8, 16)[seed % 3]
+    cfg = MachineConfig(n=n, sp_rows=int(rng.integers(3 * n, 6 * n)), acc_rows=64, dram_bytes=1 << 18)
+    m, k, nc = int(rng.integers(1, 7)), int(rng.integers(6 * n, 40 * n)), int(rng.integers(1, 3 * n))
+    a = rng.integers(-128, 128, (m, k)).astype(np.int8)
+    w = rng.integers(-127, 128, (k, nc)).astype(np.int8)
+    bias, za = rng.integers(-9000, 9000, nc), int(rng.integers(-128, 128))
+    rq = RQ if seed % 2 else per_channel_requant(0.02, rng.uniform(0.002, 0.006, nc).astype(np.float32), 3.0, 2)
+    low = lower_gemm(cfg, a, w, bias, za, rq)
+    assert (k + n - 1) // n * n > cfg.sp_rows           # the weights of one chunk alone exceed the scratchpad
+    got, _ = low.run()
+    acc = gemm_acc(a, w, bias, za)
+    want = (requantize(acc, rq.multiplier, rq.shift, rq.out_zp, rq.relu) if seed % 2 else
+            requantize_lanes(acc, np.array(rq.multipliers), np.array(rq.shifts), rq.out_zp))
+    assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_conv_whose_weights_do_not_fit_streams_them_tap_by_tap(seed):
+    from golden.qops import conv_acc
+    rng = np.random.default_rng(seed)
+    n = (4, 8, 16)[seed % 3]
+    cin = int(rng.integers(4 * n, 9 * n))
+    cfg = MachineConfig(n=n, sp_rows=int(rng.integers(cin + 2 * n, 2 * cin)), acc_rows=64, dram_bytes=1 << 18)
+    h, wd, cout, kh, kw = int(rng.integers(2, 6)), int(rng.integers(2, 6)), int(rng.integers(1, 2 * n)), 3, 2
+    x = rng.integers(-128, 128, (h, wd, cin)).astype(np.int8)
+    w = rng.integers(-127, 128, (kh, kw, cin, cout)).astype(np.int8)
+    pads, strides = (1, 1, 1, 0), (1, 2)
+    low = lower_conv2d(cfg, x, w, None, 7, RQ, strides, pads)
+    assert kh * kw * -(-cin // n) * n > cfg.sp_rows     # every tap's weights do not fit at once
+    got, _ = low.run()
+    want = requantize(conv_acc(x, w, None, 7, strides, pads), RQ.multiplier, RQ.shift, RQ.out_zp, RQ.relu)
+    assert np.array_equal(got, want)
 
 
 @pytest.mark.parametrize("kind", ["gemm", "conv"])
