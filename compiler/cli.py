@@ -26,7 +26,7 @@ from tqdm import tqdm
 from golden.isa import MachineConfig
 
 from .errors import CompileError
-from .network import CompiledNetwork, compile_model
+from .network import CompiledNetwork, compile_fitting, compile_model
 from .reference import Reference, session
 from .workload import Workload, load
 
@@ -45,11 +45,8 @@ def _compile(wl: Workload, args) -> CompiledNetwork:
     acc = args.acc_rows or d.get("ACC_ROWS", base.acc_rows)
     if args.dram_bytes:
         return compile_model(wl.quantized, MachineConfig(args.n, sp, acc, args.dram_bytes), args.batch)
-    probe = compile_model(wl.quantized, MachineConfig(args.n, sp, acc, 1 << 32), args.batch)
-    dram = d.get("DRAM_BYTES", base.dram_bytes)
-    while dram < len(probe.image):
-        dram *= 2
-    return compile_model(wl.quantized, MachineConfig(args.n, sp, acc, dram), args.batch)
+    return compile_fitting(wl.quantized, MachineConfig(args.n, sp, acc, d.get("DRAM_BYTES", base.dram_bytes)),
+                           args.batch)
 
 
 def cmd_compile(args) -> int:
@@ -75,11 +72,12 @@ def _layer_table(net: CompiledNetwork, cycles: dict | None, images: int | None) 
     rows = [f"{'#':>2s}  {'layer':<28s} {'op':<26s} {'instructions':>12s} {'MACs':>9s} {'cycles':>9s} {'MAC util':>8s}"]
     layers = [la for la in net.layers if not la.alias]
     tot_c = 0
-    for j, (la, seg) in enumerate(zip(layers, net.segments)):
+    for j, la in enumerate(layers):
+        segs = [s for s in net.segments if s.layer_index == j]
         c = cycles.get(j) if cycles else None
         tot_c += c or 0
         util = f"{la.macs / (n2 * c) * 100:7.1f}%" if c and la.macs else "-"
-        rows.append(f"{j:2d}  {seg.layer:<28s} {seg.op:<26s} {seg.count:12d} {la.macs:9d} "
+        rows.append(f"{j:2d}  {la.name[:28]:<28s} {la.node.op_type:<26s} {sum(s.count for s in segs):12d} {la.macs:9d} "
                     f"{(f'{c:9.0f}' if c else '-'):>9s} {util:>8s}")
     macs = sum(la.macs for la in layers)
     util = f"{macs / (n2 * tot_c) * 100:7.1f}%" if tot_c else "-"
@@ -138,10 +136,11 @@ def _rtl(net: CompiledNetwork, wl: Workload, args):
     rows = json.loads((out / "network.json").read_text())["runs"]
     last = [r for r in rows if "differing" in r]
     outs = np.array([r["output"] for r in last], np.uint8).view(np.int8 if not net.output.u8 else np.uint8)
-    cycles = {}
+    cycles = {}                    # layer -> cycles of each run (a layer cut into several programs: summed)
     for r in rows:
-        cycles.setdefault(r["index"], []).append(r["cycles"])
-    mean = {j: float(np.mean(v)) * 1.0 for j, v in cycles.items()}
+        cycles.setdefault(r["index"], {}).setdefault(r["image"], 0)
+        cycles[r["index"]][r["image"]] += r["cycles"]
+    mean = {j: float(np.mean(list(v.values()))) for j, v in cycles.items()}
     if o.failed:
         print(f"infer: {o.failures[0]}", file=sys.stderr)
     return outs, sum(r["differing"] == 0 for r in last) * net.batch, sum(r["differing"] for r in last), mean, o

@@ -17,8 +17,10 @@ from golden.operand_checks import OperandError
 from golden.ops import Requant, lower_conv2d, lower_gemm
 from golden.placement import Placement
 from golden.qladd import constants_from_scales
-from golden.qops import gap_multiplier, multipliers_from_scales, per_channel_requant, pool_output_size
-from golden.vector_lowering import lower_depthwise_conv, lower_global_avgpool, lower_maxpool, lower_qlinear_add
+from golden.qops import (gap_multiplier, lookup_table, multipliers_from_scales, per_channel_requant,
+                         pool_output_size, table_requantizer)
+from golden.vector_lowering import (lower_channel_copy, lower_depthwise_conv, lower_global_avgpool, lower_maxpool,
+                                    lower_qlinear_add)
 
 from .activations import QAct
 from .errors import CompileError
@@ -375,6 +377,44 @@ def qlinear_global_avgpool(ctx: Context, node) -> Layer:
     return Layer(node, [x], out, emit=_per_image(ctx, [x], out, _guarded(node, one)))
 
 
+def qlinear_concat(ctx: Context, node) -> Layer:
+    """Along channels: each input is copied into its channel slice of the output, re-quantised to the output's
+    scale as onnxruntime's lookup table does (the requantiser's multiplier is chosen to give that table on all
+    256 inputs, or the node is refused)."""
+    ins = list(node.input)
+    attrs = attributes(node)
+    _check_attrs(node, attrs, {"axis": lambda v: v in (1, -3)})
+    if len(ins) < 8 or (len(ins) - 2) % 3:
+        raise CompileError(node, "inputs", "must be Y_scale, Y_zero_point, then (tensor, scale, zero point) triples")
+    sy, zy, u8 = ctx.qparams(node, ins[0], ins[1], "output")
+    parts = [ctx.input_act(node, ins[k], ins[k + 1], ins[k + 2], f"input {(k - 2) // 3}") for k in range(2, len(ins), 3)]
+    for a in parts:
+        _image_input(node, a, a.name)
+        if a.shape[1:] != parts[0].shape[1:] or a.u8 != u8:
+            raise CompileError(node, a.name, f"{a.describe()} does not match the first input's H, W and signedness")
+    c_total = sum(a.shape[0] for a in parts)
+    out = QAct(node.output[0], (c_total, *parts[0].shape[1:]), sy, zy, u8)
+    copies, off = [], 0
+    for a in parts:
+        table = lookup_table(a.scale, a.zp, sy, zy, u8)
+        found = table_requantizer(table, a.zp_stored, out.zp_stored, a.scale, sy)
+        if found is None:
+            raise CompileError(node, a.name, f"no requantiser multiplier reproduces onnxruntime's table from scale "
+                                             f"{a.scale:.6g} to {sy:.6g}")
+        copies.append((a, Requant(found[0], found[1], out.zp_stored), off))
+        off += a.shape[0]
+
+    def emit(cfg, image, addr_of):
+        progs = []
+        for b in range(ctx.graph.batch):
+            for a, rq, c0 in copies:
+                at = Placement(image, addr_of[out.buffer] + b * out.nbytes)
+                progs.append(_guarded(node, lower_channel_copy)(cfg, a.at(addr_of[a.buffer], b), a.zp_stored, rq,
+                                                               c_total, c0, at=at))
+        return progs
+    return Layer(node, parts, out, emit=emit)
+
+
 # -- layout moves ------------------------------------------------------------------------------------------
 def _flat_perm(x: QAct) -> np.ndarray | None:
     """Where ONNX's flat element k of x lies in its storage, or None when they agree."""
@@ -447,6 +487,7 @@ HANDLERS = {
     ("com.microsoft", "QLinearAdd"): qlinear_add,
     ("", "MaxPool"): maxpool,
     ("com.microsoft", "QLinearGlobalAveragePool"): qlinear_global_avgpool,
+    ("com.microsoft", "QLinearConcat"): qlinear_concat,
     ("", "Flatten"): flatten,
     ("", "Reshape"): reshape,
     ("", "Squeeze"): squeeze_like,

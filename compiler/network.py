@@ -26,11 +26,16 @@ HOST_IN, HOST_OUT = "QuantizeLinear", "DequantizeLinear"
 
 @dataclass
 class Segment:
-    """One program: the instructions of a layer (of all images of the batch), ending in HALT."""
+    """One program: the instructions of a layer (of all images of the batch), ending in HALT. A layer longer
+    than one program holds is cut into several: each after the first `continues` (it runs on the scratchpad
+    and accumulator the one before left, which the machine keeps between programs) and starts with the CONFIG
+    and VCONFIG in force where it was cut (those registers clear when a program starts)."""
     layer: str
     op: str
     prog: list
     inst_base: int = 0
+    continues: bool = False
+    layer_index: int = 0          # which of the network's (non-alias) layers it belongs to
 
     @property
     def count(self) -> int:
@@ -86,17 +91,18 @@ class CompiledNetwork:
         dram = self.dram_for(x)
         results = []
         for j in range(len(self.segments)):
-            results.append(self._run(dram, j))
+            results.append(self._run(dram, j, results[-1] if results else None))
             dram = results[-1].dram
         return self.read_output(dram), results
 
-    def run_segment(self, dram, j: int) -> np.ndarray:
-        """The DRAM after program j runs on `dram` (the ISA simulator)."""
-        return self._run(dram, j).dram
+    def run_segment(self, dram, j: int, state: RunResult | None = None) -> RunResult:
+        """Program j on `dram` (and, for a continuation, the scratchpad and accumulator of `state`)."""
+        return self._run(dram, j, state)
 
-    def _run(self, dram, j: int) -> RunResult:
+    def _run(self, dram, j: int, state: RunResult | None = None) -> RunResult:
         seg = self.segments[j]
-        res = Simulator(self.cfg, dram).run(seg.inst_base, seg.count)
+        keep = {"sp": state.sp, "acc": state.acc} if seg.continues and state is not None else {}
+        res = Simulator(self.cfg, dram, **keep).run(seg.inst_base, seg.count)
         if res.status != "DONE":
             raise RuntimeError(f"layer {seg.layer}: {res.message()}")
         return res
@@ -127,6 +133,22 @@ class CompiledNetwork:
                            "scale": self.output.scale, "zero_point": self.output.zp, "u8": self.output.u8},
                 "programs": [{"layer": s.layer, "op": s.op, "inst_base": s.inst_base, "inst_count": s.count}
                              for s in self.segments]}
+
+
+def _segments(layer: Layer, body: list, index: int) -> list[Segment]:
+    """A layer's instructions as programs of at most MAX_PROGRAM (see Segment)."""
+    out, k, state = [], 0, {}
+    room = MAX_PROGRAM - 3                    # a continuation's CONFIG and VCONFIG, and the HALT
+    while k < len(body) or not out:
+        head = [state[op] for op in (Op.CONFIG, Op.VCONFIG) if op in state] if out else []
+        part = body[k:k + room]
+        for ins in part:
+            if ins.op in (Op.CONFIG, Op.VCONFIG):
+                state[ins.op] = ins
+        out.append(Segment(layer.name, layer.node.op_type, head + part + [isa.make(Op.HALT)], continues=bool(out),
+                           layer_index=index))
+        k += room
+    return out
 
 
 def _host_input(graph: Graph) -> tuple[QAct, object]:
@@ -208,17 +230,14 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
             w0 = image.top
             lowered = la.emit(cfg, image, addr_of)
             regions.append(Region(la.name, "weights", w0, image.top - w0)) if image.top > w0 else None
-            prog = [ins for low in lowered for ins in low.prog if ins.op != Op.HALT] + [isa.make(Op.HALT)]
-            if len(prog) > MAX_PROGRAM:
-                raise CompileError(la.node, "program", f"needs {len(prog)} instructions, more than one program "
-                                                       f"holds ({MAX_PROGRAM})")
-            segments.append(Segment(la.name, la.node.op_type, prog))
+            body = [ins for low in lowered for ins in low.prog if ins.op != Op.HALT]
+            segments += _segments(la, body, len({s.layer_index for s in segments}))
         for s in segments:
             blob = isa.encode_program(s.prog)
             s.inst_base = image.put(np.frombuffer(blob, np.uint8))
             regions.append(Region(s.layer, "program", s.inst_base, len(blob)))
     except ValueError as e:
-        if isinstance(e, CompileError):
+        if isinstance(e, CompileError) or "bytes of DRAM" not in str(e):
             raise
         raise CompileError(None, "DRAM", f"{e} (compile with a larger dram_bytes)") from None
     act_bytes = sum(b.nbytes for b in live.values())
@@ -226,3 +245,15 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
                            addr_of[act_out.buffer], regions, arena, act_bytes,
                            host_output_dequantized=out_node is not None,
                            input_name=graph.inputs[0].name, output_name=graph.outputs[0].name)
+
+
+def compile_fitting(model, cfg: MachineConfig | None = None, batch: int = 1) -> CompiledNetwork:
+    """compile_model for cfg's N and memories, DRAM_BYTES grown (from cfg's) to the power of two the image needs:
+    the golden model and the testbench's DRAM model hold all of DRAM_BYTES, so it is kept no larger."""
+    cfg = cfg or MachineConfig()
+    probe = compile_model(model, MachineConfig(cfg.n, cfg.sp_rows, cfg.acc_rows, 1 << 32), batch)
+    dram = cfg.dram_bytes
+    while dram < len(probe.image):
+        dram *= 2
+    return compile_model(model, MachineConfig(cfg.n, cfg.sp_rows, cfg.acc_rows, dram), batch)
+

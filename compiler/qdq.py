@@ -10,6 +10,7 @@ the accelerator matches, so the rewrite is the same one:
     DQ(a), DQ(w), DQ(c) -> Gemm -> Q            QGemm;   DQ(a), DQ(w) -> MatMul -> Q   QLinearMatMul
     DQ(a), DQ(b) -> Add -> Q                    QLinearAdd
     DQ(x) -> GlobalAveragePool -> Q             QLinearGlobalAveragePool
+    DQ(x1), DQ(x2), … -> Concat -> Q           QLinearConcat
     DQ(x) -> MaxPool | Flatten | Reshape | … -> Q, the same scale and zero point: the op on x itself
     a Relu between the op and its Q is dropped when the Q's zero point is its type's minimum (the saturation
     then is the Relu); otherwise onnxruntime runs it in float, and it is left for the compiler to refuse.
@@ -135,6 +136,8 @@ def _rewrite(n, dqs, q, const_value):
         return _made(n, "QLinearAdd", _q3(dqs[0]) + _q3(dqs[1]) + y, out, domain=MS)
     if n.op_type == "GlobalAveragePool":
         return _made(n, "QLinearGlobalAveragePool", _q3(dqs[0]) + y, out, domain=MS, channels_last=0)
+    if n.op_type == "Concat":
+        return _made(n, "QLinearConcat", y + [t for d in dqs for t in _q3(d)], out, domain=MS, **a)
     if n.op_type in SAME_QUANT:
         xs, xz = const_value(dqs[0].input[1]), const_value(dqs[0].input[2]) if len(dqs[0].input) > 2 else None
         ys, yz = const_value(y[0]), const_value(y[1]) if y[1] else None

@@ -6,7 +6,8 @@ What is drawn, per network (all from one numpy seed, so `random_network(seed)` i
 - s8 or u8 activations (the whole network, as quantize_static does), input [1, C, H, W] with C 1..20, H, W 1..12;
 - 1..6 body operators among: QLinearConv of any kernel up to 5x5 (per-axis strides 1..3, asymmetric pads below
   the kernel, per-tensor or per-channel weights, bias or none), depthwise QLinearConv, MaxPool (ceil mode
-  sometimes), a residual QLinearAdd (a conv whose output is added to its input);
+  sometimes), a residual QLinearAdd (a conv whose output is added to its input), a QLinearConcat of a 1x1
+  and a 3x3 branch (and sometimes the input) as SqueezeNet's fire modules;
 - sometimes a head: QLinearGlobalAveragePool or Flatten of the image, then QGemm (transB 0/1, bias or none) or
   QLinearMatMul;
 - scales: each output's scale sized to the accumulator's spread (some outputs clamp), zero points mostly in
@@ -65,7 +66,7 @@ def random_network(seed: int) -> tuple[onnx.ModelProto, np.ndarray, str]:
     b.nodes.append(helper.make_node("QuantizeLinear", ["input", x_s, x_z], ["q0"]))
     cur = ("q0", x_s, x_z, sx, (c, h, w))
     for _ in range(int(r.integers(1, 7))):
-        kind = r.choice(["conv", "conv", "depthwise", "maxpool", "residual"])
+        kind = r.choice(["conv", "conv", "depthwise", "maxpool", "residual", "concat"])
         nxt = getattr(_Ops, str(kind))(b, cur)
         if nxt is not None:
             cur = nxt
@@ -94,11 +95,13 @@ class _Ops:
         return wq, sw, per_channel
 
     @staticmethod
-    def conv(b: _Builder, cur, group_dw: bool = False, residual: bool = False):
+    def conv(b: _Builder, cur, group_dw: bool = False, residual: bool = False, kernel=None):
         r = b.r
         name, s_n, z_n, sx, (c, h, w) = cur
         kh, kw = (1, 1) if residual and r.random() < 0.5 else (int(r.integers(1, min(5, h + 2) + 1)),
                                                                int(r.integers(1, min(5, w + 2) + 1)))
+        if kernel is not None:
+            kh, kw = kernel
         if residual:
             kh, kw = (kh | 1), (kw | 1)
         sy, sxx = (1, 1) if residual else (int(r.integers(1, 4)), int(r.integers(1, 4)))
@@ -108,7 +111,7 @@ class _Ops:
             pads = [int(r.integers(0, kh)), int(r.integers(0, kw)), int(r.integers(0, kh)), int(r.integers(0, kw))]
         if h + pads[0] + pads[2] < kh or w + pads[1] + pads[3] < kw:
             return None
-        cout = c if (group_dw or residual) else int(r.integers(1, 21))
+        cout = c if (group_dw or residual and kernel is None) else int(r.integers(1, 21))
         wq, sw, pc = _Ops._weights(b, cout, 1 if group_dw else c, kh, kw)
         ins = [name, s_n, z_n, b.const("w", wq), b.const("ws", sw),
                b.const("wz", np.zeros(sw.shape, np.int8))]
@@ -167,6 +170,23 @@ class _Ops:
                                         [out], name=out, domain="com.microsoft"))
         b.ops.append("add")
         return out, cs, cz, fc, cur[4]
+
+    @staticmethod
+    def concat(b: _Builder, cur):
+        """A fire module's expand: a 1x1 and a 3x3 (pad 1) branch of the same input, concatenated on channels
+        at a scale of its own (each branch re-quantised to it), and now and then the input itself as a third."""
+        r = b.r
+        one = _Ops.conv(b, cur, residual=True, kernel=(1, 1))
+        three = _Ops.conv(b, cur, residual=True, kernel=(3, 3))
+        if one is None or three is None:
+            return None
+        parts = [one, three] + ([cur] if r.random() < 0.3 else [])
+        ys, yz, fy, _ = b.qparams(float(max(p[3] for p in parts) * r.uniform(0.7, 1.5)))
+        out = b.name("cat")
+        ins = [ys, yz] + [t for p in parts for t in p[:3]]
+        b.nodes.append(helper.make_node("QLinearConcat", ins, [out], name=out, domain="com.microsoft", axis=1))
+        b.ops.append(f"concat{len(parts)}")
+        return out, ys, yz, fy, (sum(p[4][0] for p in parts), *cur[4][1:])
 
     @staticmethod
     def head(b: _Builder, cur, kind: str):

@@ -135,7 +135,7 @@ class Lowered:
     inst_base: int = 0
 
     def __post_init__(self):
-        if len(self.prog) > 0xFFFF:
+        if len(self.prog) > 0xFFFF and not self.image.shared:     # a network's layers are split by the compiler
             raise ValueError(f"the program needs {len(self.prog)} instructions, more than one START runs (65535, "
                              f"INST_COUNT's width)")
         if not self.image.shared:

@@ -207,3 +207,32 @@ def qlinear_add(a, b, sa, za: int, sb, zb: int, sc, zc: int, u8: bool = False) -
     (s8 = u8 − 128) lane values, the zero points the model's uint8 ones; the result is stored s8."""
     ra, rb, fixed = constants_from_scales(sa, za, sb, zb, sc, zc)
     return qladd(a, b, ra, rb, fixed, u8)
+
+
+# -- requantisation through onnxruntime's lookup table (QLinearConcat) -------------------------------------
+def lookup_table(s_x, z_x: int, s_y, z_y: int, u8: bool = False) -> np.ndarray:
+    """onnxruntime's 256-entry table for re-quantising one tensor to another's scale (contrib
+    QlinearBuildLookupTable, as QLinearConcat builds it): every input value v dequantized in float32,
+    (v − z_x)·s_x, then quantized, round(dq / s_y) + z_y saturated. Indexed and valued in the stored (s8)
+    domain: entry k is for the stored value k − 128."""
+    f = np.float32
+    v = np.arange(256, dtype=np.int32) + (0 if u8 else -128)          # the model's values, ascending
+    dq = (v - np.int32(z_x)).astype(np.float32) * f(s_x)
+    q = np.rint(dq / f(s_y)) + np.float32(z_y)
+    lo, hi = (0, 255) if u8 else (-128, 127)
+    q = np.clip(q, lo, hi).astype(np.int32)
+    return (q - 128 if u8 else q).astype(np.int8)
+
+
+def table_requantizer(table: np.ndarray, z_x_stored: int, z_y_stored: int, s_x, s_y):
+    """(multiplier, shift) with which the requantiser on acc = v − z_x gives `table` for every one of the 256
+    inputs, or None: the float32 ratio s_x / s_y first, then its 24-bit neighbours (the table is one float
+    multiply and one float division; the requantiser one multiply, so a neighbour may match where it does not)."""
+    from .requant import requantize
+    acc = np.arange(-128, 128, dtype=np.int64) - int(z_x_stored)
+    m0, sh = decompose_float32(np.float32(np.float32(s_x) / np.float32(s_y)))
+    for d in sorted(range(-64, 65), key=abs):
+        m = m0 + d
+        if 0 < m < (1 << 24) and np.array_equal(requantize(acc, m, sh, int(z_y_stored)), table):
+            return m, sh
+    return None

@@ -267,3 +267,44 @@ def lower_depthwise_conv(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias,
 
     prog = _pipelined(steps, inputs, vector, store, prog)
     return Lowered(cfg, img, prog, y_addr, (oh, ow, c))
+
+
+@lowering("requantising copy")
+def lower_channel_copy(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requant, channels_out: int,
+                       channel_offset: int, at: Placement | None = None) -> Lowered:
+    """x [H, W, C] (int8 HWC), requantised, into channels channel_offset … +C of a [H, W, channels_out]
+    output: acc = x − z_in (a PAD of −z_in, then a 1×1 VSUM accumulating onto it), then STORE through `rq`, every
+    pixel's row to its slice (the element stride is channels_out). A concatenation along channels is one such
+    copy per input; with rq = (2^23, 23, z_in) the copy is exact."""
+    op = "requantising copy"
+    x = int8_tensor(op, "input", x, 3, "HWC [H, W, C]")
+    h, w, c = x.shape
+    z_in = int_scalar(op, "input zero point", z_in, -128, 127)
+    if not 0 <= channel_offset and channel_offset + c <= channels_out:
+        raise OperandError(op, "channels", f"{c} channels at offset {channel_offset} outside {channels_out}")
+    n, hw = cfg.n, h * w
+    block = max(1, min(4095, cfg.sp_rows // 2, _acc_capacity(cfg, 2, 0), hw))
+    img = DramImage.for_lowering(cfg, at)
+    x_addr = img.place(x)
+    y_addr = img.output(hw * channels_out, at)
+    prog = [_config(rq, 0)]
+    steps = [(c0, cc, p0, p) for c0, cc in _chunks(c, n) for p0, p in _chunks(hw, block)]
+
+    def inputs(s, band):
+        c0, cc, p0, p = band
+        return [isa.make(Op.LOAD, mem=MEM_SP, row=(s % 2) * block, y=1, x=p, len=cc, addr=x_addr + p0 * c + c0, xs=c),
+                isa.make(Op.PAD, mem=MEM_ACC, row=_acc_buffer(cfg, s, 2), count=p, value=-z_in)]
+
+    def vector(s, band):
+        c0, cc, p0, p = band
+        return [isa.make(Op.VSUM, acc=1, acc_row=_acc_buffer(cfg, s, 2), a_row=(s % 2) * block, y=1, x=p, pitch=1,
+                         sy=1, sx=1, kh=1, kw=1)]
+
+    def store(s, band):
+        c0, cc, p0, p = band
+        return [isa.make(Op.STORE, quant=1, row=_acc_buffer(cfg, s, 2), y=1, x=p, len=cc,
+                         addr=y_addr + p0 * channels_out + channel_offset + c0, xs=channels_out)]
+
+    prog = _pipelined(steps, inputs, vector, store, prog)
+    return Lowered(cfg, img, prog, y_addr, (h, w, channels_out))
+

@@ -81,7 +81,7 @@ def test_random_networks_cover_every_operator():
         seen |= {n.op_type + ("/dw" if any(a.name == "group" for a in n.attribute) else "") for n in model.graph.node}
         seen |= {"u8"} if model.graph.initializer[1].data_type == TensorProto.UINT8 else set()
     assert {"QLinearConv", "QLinearConv/dw", "MaxPool", "QLinearAdd", "QLinearGlobalAveragePool", "Flatten", "QGemm",
-            "QLinearMatMul", "u8"} <= seen
+            "QLinearMatMul", "QLinearConcat", "u8"} <= seen
 
 
 @pytest.mark.parametrize("u8", [False, True])
@@ -142,3 +142,17 @@ def test_every_quantize_static_form_of_the_digits_network_is_bit_exact(qdq, u8, 
     ref = Reference(qm)
     bad = sum(int((net.run_golden(xte[i:i + 1])[0] != ref.run(xte[i:i + 1])[0]).sum()) for i in range(60))
     assert bad == 0
+
+
+def test_a_layer_longer_than_a_program_is_cut_into_continuations(wl, monkeypatch):
+    """Programs cut every 20 instructions: each continuation restarts with the CONFIG and VCONFIG in force and
+    runs on the scratchpad and accumulator the one before left; the bytes stay onnxruntime's."""
+    from compiler import network
+    monkeypatch.setattr(network, "MAX_PROGRAM", 20)
+    net = compile_model(wl.quantized)
+    assert all(s.count <= 20 for s in net.segments) and sum(s.continues for s in net.segments) >= 6
+    assert sorted({s.layer_index for s in net.segments}) == list(range(9))
+    ref = Reference(wl.quantized)
+    for i in range(10):
+        got, _ = net.run_golden(wl.images[i:i + 1])
+        assert np.array_equal(got, ref.run(wl.images[i:i + 1])[0])

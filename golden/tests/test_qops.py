@@ -321,3 +321,36 @@ def test_qladd_fma_order_and_unfused_fixed_term_are_caught(monkeypatch):
     monkeypatch.setattr(qops, "constants_from_scales", real_consts)
     t = _run("qladd", crosscheck.cases_qladd(0, _rng(), grids=[], probes=crosscheck.QLADD_FMA_PROBES[:3]))
     assert t.mismatches == 0, t.first_failure
+
+
+# -- QLinearConcat's lookup table ----------------------------------------------------------------------------
+def _ort_concat_table(sx, zx, sy, zy, u8: bool) -> np.ndarray:
+    """onnxruntime's QLinearConcat of every value of the type (one input re-quantised, the other copied)."""
+    from onnx import TensorProto, helper
+    t = TensorProto.UINT8 if u8 else TensorProto.INT8
+    dt = np.uint8 if u8 else np.int8
+    v = (np.arange(256) + (0 if u8 else -128)).astype(dt).reshape(1, 256, 1, 1)
+    inits = [helper.make_tensor("ys", TensorProto.FLOAT, [], [sy]), helper.make_tensor("yz", t, [], [zy]),
+             helper.make_tensor("xs", TensorProto.FLOAT, [], [sx]), helper.make_tensor("xz", t, [], [zx])]
+    node = helper.make_node("QLinearConcat", ["ys", "yz", "x", "xs", "xz", "x", "ys", "yz"], ["y"], axis=1,
+                            domain="com.microsoft")
+    sess = onnx_reference._session(node, [helper.make_tensor_value_info("x", t, [1, 256, 1, 1])],
+                                   [helper.make_tensor_value_info("y", t, [1, 512, 1, 1])], inits, ms=True)
+    y = sess.run(None, {"x": v})[0].reshape(-1)[:256]
+    return qops.u8_to_s8(y) if u8 else y
+
+
+@pytest.mark.parametrize("u8", [False, True])
+def test_the_lookup_table_is_onnxruntimes_and_the_requantiser_reproduces_it(u8):
+    """QLinearConcat's re-quantisation: golden.qops.lookup_table is onnxruntime's table on every one of the 256
+    inputs, for 60 random scale pairs; and table_requantizer's multiplier gives the same 256 bytes."""
+    rng = np.random.default_rng(11 + u8)
+    for _ in range(60):
+        sx, sy = np.float32(rng.uniform(0.001, 0.2)), np.float32(rng.uniform(0.001, 0.2))
+        zx, zy = (int(rng.integers(0, 256)), int(rng.integers(0, 256))) if u8 else \
+            (int(rng.integers(-128, 128)), int(rng.integers(-128, 128)))
+        table = qops.lookup_table(sx, zx, sy, zy, u8)
+        assert np.array_equal(table, _ort_concat_table(sx, zx, sy, zy, u8))
+        m, sh = qops.table_requantizer(table, zx - 128 * u8, zy - 128 * u8, sx, sy)
+        acc = np.arange(-128, 128) - (zx - 128 * u8)
+        assert np.array_equal(requantize(acc, m, sh, zy - 128 * u8), table)

@@ -30,7 +30,7 @@ HAZARDS = ["dram.load_after_store", "dram.store_after_load", "sp.matmul_after_lo
            # a per-channel STORE's parameter row
            "acc.params_after_write", "acc.write_after_params"]
 STALLS = ["weight", "dma_rd", "dma_wr", "vec", "dep", "full", "other"]
-STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "vector_ops", "network", "error", "checks", "bus", "reset"]
+STREAMS = ["legal", "hazard", "solver", "gemm", "conv", "chain", "vector_ops", "network", "random_network", "error", "checks", "bus", "reset"]
 CHECK_NAMES = [c.name for c in CHECKS]
 VALID_FLAGS = {"LOAD": {"sp", "acc", "sp.padded", "acc.padded"}, "STORE": {"quant", "quant.per_channel", "raw"},
                "MATMUL": {"overwrite", "accumulate"}, "PAD": {"sp", "acc"}, "CONFIG": {"relu", "plain"},

@@ -21,7 +21,7 @@ from verif.common import context
 from verif.common.base_test import BaseTest
 
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
-                      LegalStreamSeq, NetworkSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
+                      LegalStreamSeq, NetworkSeq, RandomNetworkSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
 from .top_bfm import TopBfm
 from .top_driver import ProgramRecord
 from .top_env import TopEnv, TopEnvConfig
@@ -85,6 +85,11 @@ class TopBaseTest(BaseTest):
              "onnxruntime": ref}))
         if "network" in ran:
             _write_network_runs(self.env.runs.items, self.logger)
+        if "random_network" in ran:
+            nets = sum(1 for r in self.env.runs.items
+                       if r.program is not None and r.program.tag.stream == "random_network" and r.program.tag.reference)
+            self.logger.info(f"random networks: {nets} run, {RandomNetworkSeq.skipped} drawn that did not fit this "
+                             f"machine's DRAM (drawn again)")
         if self.cfg.record is not None:
             self.cfg.record.write_results(self.env.runs.items)
         if SolverStreamSeq.rate and "solver" in ran:
@@ -127,11 +132,17 @@ class TopNetworkNightlyTest(TopBaseTest):
 
 
 @pyuvm.test()
+class TopRandomNetworkTest(TopBaseTest):
+    """Constrained-random quantized networks, compiled and run, each against onnxruntime (the nightly's share)."""
+    sequences = ((RandomNetworkSeq, 200),)
+
+
+@pyuvm.test()
 class TopSmokeTest(TopBaseTest):
     """Every stream kind, a few programs each."""
     sequences = ((LegalStreamSeq, 2), (HazardStreamSeq, 2), (SolverStreamSeq, 1), (GemmSeq, 1), (ConvSeq, 1),
-                 (ChainSeq, 1), (VectorOpSeq, 7), (NetworkSeq, 2), (ErrorStreamSeq, 8), (BusErrorStreamSeq, 2),
-                 (ResetMidProgramSeq, 1))
+                 (ChainSeq, 1), (VectorOpSeq, 7), (NetworkSeq, 2), (RandomNetworkSeq, 2), (ErrorStreamSeq, 8),
+                 (BusErrorStreamSeq, 2), (ResetMidProgramSeq, 1))
 
 
 @pyuvm.test()

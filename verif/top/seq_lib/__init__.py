@@ -4,9 +4,9 @@ lowered operators against onnxruntime, a compiled network image by image against
 streams (decode errors, one program per legality check, bus errors), and reset in the middle of a program."""
 from .directed_streams import ChainSeq, ConvSeq, GemmSeq, VectorOpSeq
 from .hazard_stream import HazardStreamSeq
-from .network_seq import NetworkSeq
+from .network_seq import NetworkSeq, RandomNetworkSeq
 from .random_streams import BusErrorStreamSeq, ErrorStreamSeq, LegalityCheckSeq, LegalStreamSeq, ResetMidProgramSeq
 from .solver_stream import SolverStreamSeq
 
 __all__ = ["BusErrorStreamSeq", "ChainSeq", "ConvSeq", "ErrorStreamSeq", "GemmSeq", "HazardStreamSeq",
-           "LegalityCheckSeq", "LegalStreamSeq", "NetworkSeq", "ResetMidProgramSeq", "SolverStreamSeq", "VectorOpSeq"]
+           "LegalityCheckSeq", "LegalStreamSeq", "NetworkSeq", "RandomNetworkSeq", "ResetMidProgramSeq", "SolverStreamSeq", "VectorOpSeq"]

@@ -43,17 +43,57 @@ class NetworkSeq(ProgramSeq):
             want = host.to_storage(ref.run(x)[0], net.output)
             if first == 0 and os.environ.get("NPU8_NETWORK_CORRUPT_REFERENCE") == "1":   # the check's self-test
                 want = bytes([want[0] ^ 1]) + want[1:]
-            dram = net.dram_for(x)
+            dram, state = net.dram_for(x), None
             for j, seg in enumerate(net.segments):
                 name = f"{self.stream}[{first + offset}].{j}"
-                NetworkSeq.layers[name] = (first + offset, j, seg.layer, seg.op, macs[j])
+                NetworkSeq.layers[name] = (first + offset, seg.layer_index, seg.layer, seg.op,
+                                           0 if seg.continues else macs[seg.layer_index])
                 last = j == len(net.segments) - 1
                 item = self.item(first + offset, dram, seg.inst_base, seg.count,
                                  f"{wl.name} image {first + offset} layer {j} {seg.layer} ({seg.op})", knobs=knobs,
-                                 reference=(net.output_addr, want, "onnxruntime") if last else None)
+                                 reference=(net.output_addr, want, "onnxruntime") if last else None,
+                                 continues=seg.continues)
                 item.set_name(name)
                 yield item
                 if not last:
-                    dram = bytes(net.run_segment(dram, j))
+                    state = net.run_segment(dram, j, state)
+                    dram = bytes(state.dram)
             # make infer's progress bar: runs handed to the driver so far
             (context.out_dir() / "network_progress.txt").write_text(f"{first // batch + 1} {len(wl.images) // batch}\n")
+
+
+class RandomNetworkSeq(ProgramSeq):
+    """Constrained-random quantized networks (compiler/random_network.py), each compiled for the simulated
+    machine and run as its programs, the last one's output bytes against onnxruntime's. The network's seed
+    comes from the test's generator and is in each program's origin; a network that does not fit this
+    machine's DRAM is drawn again (counted in `skipped`)."""
+    stream = "random_network"
+    skipped = 0
+
+    def items(self):
+        from compiler.errors import CompileError
+        from compiler.random_network import random_network
+        knobs = DramKnobs(latency=int(self.rng.choice([1, 16, 100])))
+        made = 0
+        while made < self.count:
+            seed = int(self.rng.integers(0, 1 << 31))
+            model, x, what = random_network(seed)
+            mb = model.SerializeToString()
+            try:
+                net = compile_model(mb, self.cfg)
+            except CompileError:
+                RandomNetworkSeq.skipped += 1
+                continue
+            want = host.to_storage(Reference(mb).run(x)[0], net.output)
+            dram, state = net.dram_for(x), None
+            for j, seg in enumerate(net.segments):
+                last = j == len(net.segments) - 1
+                item = self.item(made, dram, seg.inst_base, seg.count, f"random network {what}, program {j} {seg.layer}",
+                                 knobs=knobs, reference=(net.output_addr, want, "onnxruntime") if last else None,
+                                 continues=seg.continues)
+                item.set_name(f"{self.stream}[{made}].{j}")
+                yield item
+                if not last:
+                    state = net.run_segment(dram, j, state)
+                    dram = bytes(state.dram)
+            made += 1
