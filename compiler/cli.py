@@ -113,10 +113,11 @@ def _rtl(net: CompiledNetwork, wl: Workload, args):
     from sim.run import run_block
     params = {"N": net.cfg.n, "SP_ROWS": net.cfg.sp_rows, "ACC_ROWS": net.cfg.acc_rows, "DRAM_BYTES": net.cfg.dram_bytes}
     out = Path(args.out or ROOT / "out" / "infer" / f"{wl.name}-{args.sim}-N{args.n}")
-    os.environ.update({"NPU8_IMAGES": str(len(wl.images)), "NPU8_BATCH": str(net.batch),
-                       "NPU8_IMAGE_OFFSET": str(args.offset)})
-    if args.model:
-        os.environ["NPU8_MODEL"] = str(Path(args.model).resolve())
+    # the workload reaches the simulation's NetworkSeq through its environment (restored after the run)
+    env = {"NPU8_IMAGES": str(len(wl.images)), "NPU8_BATCH": str(net.batch), "NPU8_IMAGE_OFFSET": str(args.offset),
+           "NPU8_MODEL": str(Path(args.model).resolve()) if args.model else "", "NPU8_WORKLOAD_SEED": str(args.seed)}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     runs = len(wl.images) // net.batch
     result = {}
     t = threading.Thread(target=lambda: result.setdefault("o", run_block(RTL_BLOCK, args.sim, args.seed, out, params,
@@ -129,6 +130,11 @@ def _rtl(net: CompiledNetwork, wl: Workload, args):
             if progress.is_file():
                 done = int((progress.read_text().split() or ["0"])[0])
                 bar.update(max(0, done - bar.n))
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
     o = result.get("o")
     if o is None or not (out / "network.json").is_file():
         print(f"infer: the {args.sim} run failed: {o.failures if o else 'no result'}; log in {out}", file=sys.stderr)

@@ -8,7 +8,9 @@ What is done to each model before quantization, and why:
 - its weights are `ConstantOfShape` nodes (every weight 0.02): they become seeded random initializers of the
   same shapes (He-normal convolution and dense weights, BatchNormalization statistics near identity), so that
   activations neither vanish nor saturate;
-- opset 9 is converted to 13, and a two-input `Sum` becomes the `Add` it is (quantize_static quantizes Add);
+- opset 9 is converted to 13, a two-input `Sum` becomes the `Add` it is (quantize_static quantizes Add), and an
+  `AveragePool` whose window is its whole input the `GlobalAveragePool` it is (quantize_static gives that one
+  the integer kernel, QLinearGlobalAveragePool; QLinearAveragePool onnxruntime computes in float);
 - onnxruntime's `quant_pre_process` folds BatchNormalization into the convolutions and drops Dropout;
 - `quantize_static` (QOperator, per channel, int8) on 4 random calibration inputs.
 When the full model is refused, the longest prefix that compiles (up to the refused node, its output
@@ -71,6 +73,7 @@ def materialize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     for n in keep:
         if n.op_type == "Sum" and len(n.input) == 2:
             n.op_type = "Add"
+    _global_pools(keep, g)
     g_inits = [numpy_helper.from_array(v, k) for k, v in inits.items()] + new_inits
     used = {t for n in keep for t in n.input}
     init_names = {i.name for i in g_inits}
@@ -80,6 +83,27 @@ def materialize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     out.ir_version = 7          # initializers need not be graph inputs (they must below IR 4)
     out = version_converter.convert_version(out, 13)
     return out
+
+
+def _global_pools(nodes, g):
+    """An AveragePool whose window is its whole input (no pads) is the GlobalAveragePool it computes: it becomes
+    one, so that the quantizer gives it the integer kernel (QLinearGlobalAveragePool) rather than
+    QLinearAveragePool, which onnxruntime computes in float. The input sizes come from onnx shape inference."""
+    m = helper.make_model(helper.make_graph(nodes, "s", list(g.input), list(g.output), []))
+    shapes = {}
+    try:
+        for vi in onnx.shape_inference.infer_shapes(m).graph.value_info:
+            shapes[vi.name] = [d.dim_value for d in vi.type.tensor_type.shape.dim]
+    except Exception:               # noqa: BLE001 - without shapes nothing is rewritten
+        return
+    for n in nodes:
+        if n.op_type != "AveragePool":
+            continue
+        a = {x.name: helper.get_attribute_value(x) for x in n.attribute}
+        s = shapes.get(n.input[0])
+        if s and len(s) == 4 and list(a.get("kernel_shape", [])) == s[2:] and not any(a.get("pads", [0])):
+            n.op_type = "GlobalAveragePool"
+            del n.attribute[:]
 
 
 def prepare(name: str, seed: int = 1) -> tuple[bytes, np.ndarray]:

@@ -86,14 +86,15 @@ class CompiledNetwork:
         raw = np.frombuffer(bytes(dram[self.output_addr:self.output_addr + n]), np.int8)
         return host.from_storage(raw, self.output, self.batch)
 
-    def run_golden(self, x: np.ndarray) -> tuple[np.ndarray, list[RunResult]]:
-        """Every program on the ISA simulator, each on the DRAM the one before left."""
-        dram = self.dram_for(x)
-        results = []
+    def run_golden(self, x: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+        """Every program on the ISA simulator, each on the DRAM (and, continuing, the SP and ACC) the one before
+        left: the output, and each program's instructions executed and statistics."""
+        dram, last, stats = self.dram_for(x), None, []
         for j in range(len(self.segments)):
-            results.append(self._run(dram, j, results[-1] if results else None))
-            dram = results[-1].dram
-        return self.read_output(dram), results
+            last = self._run(dram, j, last)
+            dram = last.dram
+            stats.append({"executed": last.executed, **last.stats})
+        return self.read_output(dram), stats
 
     def run_segment(self, dram, j: int, state: RunResult | None = None) -> RunResult:
         """Program j on `dram` (and, for a continuation, the scratchpad and accumulator of `state`)."""
@@ -102,7 +103,7 @@ class CompiledNetwork:
     def _run(self, dram, j: int, state: RunResult | None = None) -> RunResult:
         seg = self.segments[j]
         keep = {"sp": state.sp, "acc": state.acc} if seg.continues and state is not None else {}
-        res = Simulator(self.cfg, dram, **keep).run(seg.inst_base, seg.count)
+        res = Simulator(self.cfg, dram, record=False, **keep).run(seg.inst_base, seg.count)
         if res.status != "DONE":
             raise RuntimeError(f"layer {seg.layer}: {res.message()}")
         return res
@@ -186,6 +187,13 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
             continue
         if node.op_type == HOST_OUT and node.domain in ("", "ai.onnx"):
             if out_node is not None or node.output[0] not in {o.name for o in graph.outputs}:
+                floats = [u for u in graph.consumers.get(node.output[0], []) if u.op_type != HOST_IN]
+                if floats:               # what the quantizer left in float is what the chip cannot run
+                    f = floats[0]
+                    raise CompileError(f, "operator", f"{f.op_type} runs in float (between a DequantizeLinear and a "
+                                                      f"QuantizeLinear: the quantizer has no integer form of it); "
+                                                      f"only the first QuantizeLinear and the last DequantizeLinear "
+                                                      f"run on the host")
                 raise CompileError(node, "output", "only the last DequantizeLinear, producing the model's output, runs "
                                                    "on the host")
             out_node = node

@@ -57,8 +57,9 @@ class Simulator:
     """`bus_errors`: DRAM byte ranges [lo, hi) whose every access the memory answers with an AXI error; the
     first instruction (or fetch) touching one ends the program with BUS, as the hardware reports it."""
 
-    def __init__(self, cfg: MachineConfig, dram, sp=None, acc=None, bus_errors=()):
+    def __init__(self, cfg: MachineConfig, dram, sp=None, acc=None, bus_errors=(), record: bool = True):
         self.cfg = cfg
+        self.record = record          # the tile trace (the scoreboards'); a network run on the host needs none
         self.bus_errors = list(bus_errors)
         d = np.frombuffer(bytes(dram), dtype=np.uint8) if isinstance(dram, (bytes, bytearray)) else np.asarray(dram)
         if d.dtype != np.uint8 or d.ndim != 1:
@@ -139,7 +140,8 @@ class Simulator:
         dst = slice(ins.acc_row, ins.acc_row + ins.m)
         self.acc[dst] = wrap32(s + self.acc[dst]) if ins.acc else s.astype(np.int32)
         self.stats["macs"] += ins.m * n * n
-        self.trace.append(TraceEntry(index, Op.MATMUL, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
+        if self.record:
+            self.trace.append(TraceEntry(index, Op.MATMUL, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
 
     def _store(self, index, ins):
         rows = self.acc[ins.row:ins.row + ins.y * ins.x].reshape(ins.y, ins.x, self.cfg.n)[:, :, :ins.len]
@@ -154,8 +156,8 @@ class Simulator:
         # Flattened in element order, so that overlapping elements resolve with the later one winning.
         self.dram[self._addresses(ins).reshape(-1)] = vals.reshape(-1).view(np.uint8)
         self.stats["dram_write_bytes"] += vals.nbytes
-        self.trace.append(TraceEntry(index, Op.STORE, vals.copy(),
-                                     {"addr": ins.addr, "xs": ins.xs, "ys": ins.ys}))
+        if self.record:
+            self.trace.append(TraceEntry(index, Op.STORE, vals.copy(), {"addr": ins.addr, "xs": ins.xs, "ys": ins.ys}))
 
     def _pad(self, index, ins):
         mem = self.acc if ins.mem == MEM_ACC else self.sp
@@ -170,7 +172,8 @@ class Simulator:
         self.stats["vector_reads"] = self.stats.get("vector_reads", 0) + vector_reads(ins)
         dst = slice(ins.acc_row, ins.acc_row + len(rows))
         self.acc[dst] = wrap32(rows + self.acc[dst]) if ins.f.get("acc") else wrap32(rows)
-        self.trace.append(TraceEntry(index, ins.op, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
+        if self.record:
+            self.trace.append(TraceEntry(index, ins.op, self.acc[dst].copy(), {"acc_row": ins.acc_row}))
 
     def _vadd(self, index, ins):
         c = self.config

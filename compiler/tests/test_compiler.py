@@ -156,3 +156,27 @@ def test_a_layer_longer_than_a_program_is_cut_into_continuations(wl, monkeypatch
     for i in range(10):
         got, _ = net.run_golden(wl.images[i:i + 1])
         assert np.array_equal(got, ref.run(wl.images[i:i + 1])[0])
+
+
+@pytest.mark.parametrize("qdq", [False, True], ids=["qoperator", "qdq"])
+def test_a_clip_to_relu6_is_folded_and_bit_exact(qdq):
+    """Conv -> Clip(0, 6) -> Conv (MobileNet's ReLU6): quantize_static folds the Clip into the conv's output range
+    and the chip's saturation is the clip; both forms compile to two QLinearConv layers, bit-exact."""
+    from onnx import TensorProto, numpy_helper
+    from compiler.reference import quantize
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(v, k) for k, v in {
+        "w": rng.normal(0, 0.3, (8, 3, 3, 3)).astype(np.float32), "b": rng.normal(0, 0.1, 8).astype(np.float32),
+        "lo": np.array(0, np.float32), "hi": np.array(6, np.float32),
+        "w2": rng.normal(0, 0.3, (4, 8, 1, 1)).astype(np.float32)}.items()]
+    nodes = [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("Clip", ["c", "lo", "hi"], ["r"]), helper.make_node("Conv", ["r", "w2"], ["y"])]
+    g = helper.make_graph(nodes, "relu6", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 6, 6])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 6, 6])], inits)
+    cal = [{"x": rng.normal(0, 3, (1, 3, 6, 6)).astype(np.float32)} for _ in range(8)]
+    q = quantize(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), cal, qdq=qdq)
+    net = compile_model(q)
+    assert [s.op for s in net.segments] == ["QLinearConv", "QLinearConv"]
+    ref = Reference(q)
+    for c in cal:
+        assert np.array_equal(net.run_golden(c["x"])[0], ref.run(c["x"])[0])

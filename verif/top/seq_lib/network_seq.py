@@ -5,7 +5,7 @@ layer against the golden model besides).
 
 The workload comes from the environment: NPU8_MODEL (a .onnx path; the built-in digits network when unset),
 NPU8_IMAGES (how many; the sequence's count otherwise), NPU8_IMAGE_OFFSET (the first digits test image) and
-NPU8_BATCH (images per run). The DRAM model runs at a fixed latency (NPU8_DRAM_LATENCY, 100) with no
+NPU8_BATCH (images per run), NPU8_WORKLOAD_SEED (a float model's calibration and random inputs). The DRAM model runs at a fixed latency (NPU8_DRAM_LATENCY, 100) with no
 backpressure, so that each layer's cycles are the figures make infer reports. NPU8_NETWORK_CORRUPT_REFERENCE=1
 flips a bit of the first image's onnxruntime bytes: the self-test that the comparison can fail."""
 from __future__ import annotations
@@ -32,7 +32,9 @@ class NetworkSeq(ProgramSeq):
         count = int(os.environ.get("NPU8_IMAGES", self.count))
         offset = int(os.environ.get("NPU8_IMAGE_OFFSET", "0"))
         batch = int(os.environ.get("NPU8_BATCH", "1"))
-        wl = load(os.environ.get("NPU8_MODEL") or None, count, context.seed(), offset)
+        # the workload's own seed (make infer's SEED), so that a float model is quantized, and random inputs
+        # drawn, as make infer's host side did
+        wl = load(os.environ.get("NPU8_MODEL") or None, count, int(os.environ.get("NPU8_WORKLOAD_SEED", "1")), offset)
         NetworkSeq.workload = wl
         net = compile_model(wl.quantized, self.cfg, batch)
         ref = Reference(wl.quantized)
