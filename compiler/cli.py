@@ -153,7 +153,9 @@ def _rtl(net: CompiledNetwork, wl: Workload, args):
 
 
 def cmd_infer(args) -> int:
-    wl = load(args.model, args.images, args.seed, args.offset)
+    wl = load(args.model, args.images or (args.batch if args.model else None), args.seed, args.offset)
+    if len(wl.images) % args.batch:
+        raise CompileError(None, "images", f"{len(wl.images)} images do not fill batches of {args.batch}")
     net = _compile(wl, args)
     ref = Reference(wl.quantized)
     t0 = time.time()
@@ -206,6 +208,8 @@ def main(argv=None) -> int:
         ap.error(f"--n {args.n}: N must be 4, 8 or 16")
     if args.batch < 1:
         ap.error("--batch must be positive")
+    if args.cmd == "infer" and args.images is not None and (args.images < 1 or args.images % args.batch):
+        ap.error(f"--images {args.images} must be a positive multiple of --batch {args.batch}")
     try:
         MachineConfig(args.n, args.sp_rows or 1, args.acc_rows or 1, args.dram_bytes or 16)
     except (TypeError, ValueError) as e:

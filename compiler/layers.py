@@ -253,6 +253,9 @@ def _gemm_layer(ctx, node, a: QAct, w: np.ndarray, bias, sw: np.ndarray, out_sca
     if w.shape[0] != k:
         raise CompileError(node, "B", f"has K={w.shape[0]}, A has K={k}")
     nc = w.shape[1]
+    if a.perm is not None and (not folded and m > 1 or len(a.perm) != k):
+        raise CompileError(node, "A", f"{[None, *a.shape]} is a channels-last image reshaped into rows: its bytes "
+                                      f"would have to move")
     if a.perm is not None:          # A is a flattened channels-last tensor: its element k is stored at perm[k]
         wp = np.empty_like(w)
         wp[a.perm] = w
@@ -397,7 +400,10 @@ def qlinear_concat(ctx: Context, node) -> Layer:
     copies, off = [], 0
     for a in parts:
         table = lookup_table(a.scale, a.zp, sy, zy, u8)
-        found = table_requantizer(table, a.zp_stored, out.zp_stored, a.scale, sy)
+        try:
+            found = table_requantizer(table, a.zp_stored, out.zp_stored, a.scale, sy)
+        except ValueError:          # the scale ratio has no (multiplier, shift) at all
+            found = None
         if found is None:
             raise CompileError(node, a.name, f"no requantiser multiplier reproduces onnxruntime's table from scale "
                                              f"{a.scale:.6g} to {sy:.6g}")
@@ -428,18 +434,22 @@ def _flat_perm(x: QAct) -> np.ndarray | None:
 
 
 def _moved(node, x: QAct, shape: tuple) -> Layer:
+    """A layout move that moves no bytes: the output aliases x's buffer, or the node is refused."""
     shape = tuple(int(d) for d in shape)
     if int(np.prod(shape)) != x.nbytes:
         raise CompileError(node, "shape", f"{list(shape)} does not hold the {x.nbytes} elements of {list(x.shape)}")
+    if shape == x.shape:                      # nothing changes
+        return Layer(node, [x], QAct(node.output[0], shape, x.scale, x.zp, x.u8, perm=x.perm), alias=True)
     perm = _flat_perm(x)
-    if len(shape) == 3 and not (shape[0] == 1 or shape[1] * shape[2] == 1) and (perm is not None or shape != x.shape):
+    image = len(shape) == 3 and not (shape[0] == 1 or shape[1] * shape[2] == 1)
+    # an image is stored channels-last, anything else in ONNX order (a flat one with `perm`); a move between
+    # the two, or a permuted tensor seen as rows of a matrix, would need its bytes moved
+    if image or (perm is not None and (len(shape) == 3 or int(np.prod(shape[:-1])) > 1)):
         raise CompileError(node, "shape", f"{list(x.shape)} -> {list(shape)} would move bytes of the channels-last "
                                           f"layout: only reshapes that flatten (or keep the bytes in place) are "
                                           f"supported")
-    if len(shape) == 3 and perm is not None:
-        raise CompileError(node, "shape", f"cannot restore an image from a permuted flat tensor {list(x.shape)}")
-    out = QAct(node.output[0], shape, x.scale, x.zp, x.u8, perm=perm if len(shape) != 3 else None)
-    return Layer(node, [x], out, alias=True)
+    return Layer(node, [x], QAct(node.output[0], shape, x.scale, x.zp, x.u8,
+                                 perm=perm if len(shape) != 3 else None), alias=True)
 
 
 def flatten(ctx: Context, node) -> Layer:
@@ -449,22 +459,55 @@ def flatten(ctx: Context, node) -> Layer:
     return _moved(node, x, (x.nbytes,))
 
 
+def _reshape_target(ctx: Context, node, x: QAct) -> tuple:
+    """Reshape's output shape (batch first) from its constant shape input: 0 keeps the input's dimension,
+    -1 takes what is left (computed here: shape inference cannot see through com.microsoft nodes)."""
+    full = (ctx.graph.batch, *x.shape)
+    want = [int(v) for v in ctx.graph.const(node, node.input[1], "shape").reshape(-1)]
+    out = [full[k] if v == 0 and k < len(full) else v for k, v in enumerate(want)]
+    if out.count(-1) > 1 or any(v < -1 for v in out):
+        raise CompileError(node, "shape", f"{want} is not a valid Reshape target")
+    if -1 in out:
+        known = int(np.prod([v for v in out if v != -1]))
+        if known == 0 or int(np.prod(full)) % known:
+            raise CompileError(node, "shape", f"{want} does not divide the {int(np.prod(full))} elements of {list(full)}")
+        out[out.index(-1)] = int(np.prod(full)) // known
+    return tuple(out)
+
+
 def reshape(ctx: Context, node) -> Layer:
     attrs = attributes(node)
     _check_attrs(node, attrs, {"allowzero": lambda v: v == 0})
     x = ctx.act(node, node.input[0])
-    shape = ctx.graph.shape(node, node.output[0])
+    shape = _reshape_target(ctx, node, x)
     if shape[0] != ctx.graph.batch:
         raise CompileError(node, "shape", f"{list(shape)} changes the batch dimension ({ctx.graph.batch})")
     return _moved(node, x, shape[1:])
 
 
 def squeeze_like(ctx: Context, node) -> Layer:
+    """Squeeze / Unsqueeze, axes from the attribute (opset < 13) or the constant second input."""
     x = ctx.act(node, node.input[0])
-    shape = ctx.graph.shape(node, node.output[0])
-    if shape[0] != ctx.graph.batch:
-        raise CompileError(node, "axes", f"output {list(shape)} changes the batch dimension")
-    return _moved(node, x, shape[1:])
+    full = [ctx.graph.batch, *x.shape]
+    a = attributes(node).get("axes")
+    if a is None and len(node.input) > 1 and node.input[1]:
+        a = ctx.graph.const(node, node.input[1], "axes").reshape(-1)
+    if node.op_type == "Squeeze":
+        axes = {int(v) % len(full) for v in a} if a is not None else {k for k, d in enumerate(full) if d == 1}
+        if any(full[k] != 1 for k in axes):
+            raise CompileError(node, "axes", f"{sorted(axes)} name dimensions of {full} that are not 1")
+        shape = [d for k, d in enumerate(full) if k not in axes]
+    else:
+        if a is None:
+            raise CompileError(node, "axes", "are required")
+        rank = len(full) + len(a)
+        axes = sorted(int(v) % rank for v in a)
+        shape = list(full)
+        for k in axes:
+            shape.insert(k, 1)
+    if not shape or shape[0] != ctx.graph.batch:
+        raise CompileError(node, "axes", f"output {shape} changes the batch dimension")
+    return _moved(node, x, tuple(shape[1:]))
 
 
 def transpose(ctx: Context, node) -> Layer:

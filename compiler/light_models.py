@@ -73,7 +73,7 @@ def materialize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     for n in keep:
         if n.op_type == "Sum" and len(n.input) == 2:
             n.op_type = "Add"
-    _global_pools(keep, g)
+    _global_pools(keep, g, [numpy_helper.from_array(v, k) for k, v in inits.items()] + new_inits, model.opset_import)
     g_inits = [numpy_helper.from_array(v, k) for k, v in inits.items()] + new_inits
     used = {t for n in keep for t in n.input}
     init_names = {i.name for i in g_inits}
@@ -85,11 +85,14 @@ def materialize(model: onnx.ModelProto, seed: int) -> onnx.ModelProto:
     return out
 
 
-def _global_pools(nodes, g):
+def _global_pools(nodes, g, initializers, opsets):
     """An AveragePool whose window is its whole input (no pads) is the GlobalAveragePool it computes: it becomes
     one, so that the quantizer gives it the integer kernel (QLinearGlobalAveragePool) rather than
     QLinearAveragePool, which onnxruntime computes in float. The input sizes come from onnx shape inference."""
-    m = helper.make_model(helper.make_graph(nodes, "s", list(g.input), list(g.output), []))
+    names = {i.name for i in initializers}
+    m = helper.make_model(helper.make_graph(nodes, "s", [i for i in g.input if i.name not in names], list(g.output),
+                                            initializers), opset_imports=list(opsets))
+    m.ir_version = 7
     shapes = {}
     try:
         for vi in onnx.shape_inference.infer_shapes(m).graph.value_info:

@@ -235,7 +235,7 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
         for la in layers:
             if la.alias:
                 continue
-            w0 = image.top
+            w0 = -(-image.top // 16) * 16        # the first put's (aligned) address
             lowered = la.emit(cfg, image, addr_of)
             regions.append(Region(la.name, "weights", w0, image.top - w0)) if image.top > w0 else None
             body = [ins for low in lowered for ins in low.prog if ins.op != Op.HALT]

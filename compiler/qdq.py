@@ -74,7 +74,9 @@ def to_qoperator(model: onnx.ModelProto) -> onnx.ModelProto:
             continue
         dqs = [dq_of(t) if t else None for t in n.input]
         q, relu = single_q(n.output[0])
-        if q is None or any(d is None for d, t in zip(dqs, n.input) if t):
+        # every tensor input from a DequantizeLinear; a layout move's shape or axes input is a constant
+        tensors = list(zip(dqs, n.input))[:1] if n.op_type in SAME_QUANT else list(zip(dqs, n.input))
+        if q is None or any(d is None for d, t in tensors if t):
             continue
         made = _rewrite(n, dqs, q, const_value)
         if made is not None:

@@ -218,13 +218,39 @@ def _acc_buffer(cfg: MachineConfig, k: int, buffers: int) -> int:
     return (k % buffers) * -(-cfg.acc_rows // 2)
 
 
-def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0) -> tuple[int, int, int]:
+class _GemmWeights:
+    """The weights in DRAM, and where output chunk n0's rows start with what row stride: row-major [K, Nc]
+    (stride Nc), or, when Nc is wider than a LOAD's element stride reaches (xs ≤ 4095), chunk-major, each
+    chunk's [K, ln] block contiguous (stride ln)."""
+
+    def __init__(self, img: "DramImage", w: np.ndarray, n: int):
+        self.k, self.nc = w.shape
+        self.tiled = self.nc > 4095
+        blob = np.concatenate([w[:, n0:n0 + ln].reshape(-1) for n0, ln in _chunks(self.nc, n)]) if self.tiled else w
+        self.addr = img.put(np.ascontiguousarray(blob).astype(np.int8))
+
+    def at(self, n0: int, ln: int, k0: int = 0) -> tuple[int, int]:
+        if self.tiled:
+            return self.addr + self.k * n0 + k0 * ln, ln
+        return self.addr + k0 * self.nc + n0, self.nc
+
+
+def _gemm_store(row: int, mm: int, ln: int, addr: int, nc_total: int, **requant) -> Instr:
+    """A chunk's mm output rows: one LOAD row of mm elements (xs = Nc), or, when Nc is beyond xs, mm rows of one
+    element (ys is 20 bits)."""
+    if nc_total > 4095:
+        return isa.make(Op.STORE, row=row, y=mm, x=1, len=ln, addr=addr, xs=0, ys=nc_total, **requant)
+    return isa.make(Op.STORE, row=row, y=1, x=mm, len=ln, addr=addr, xs=nc_total, **requant)
+
+
+def _gemm_plan(cfg: MachineConfig, m_total: int, kc: int, reserved: int = 0, nc_total: int = 0) -> tuple[int, int, int]:
     """(weight buffers, accumulator buffers, M block): double buffers when a useful block still fits, so that
     the next output chunk's weights and bias load, and the last one's STORE drains, while the array works."""
     n = cfg.n
     plans = []
     for wb, ab in ((2, 2), (2, 1), (1, 2), (1, 1)):
-        mb = min(m_total, _acc_capacity(cfg, ab, reserved), 4095, (cfg.sp_rows - wb * kc * n) // kc)
+        mb = min(m_total, _acc_capacity(cfg, ab, reserved), 4095 if nc_total <= 4095 else 255,
+                 (cfg.sp_rows - wb * kc * n) // kc)
         if mb >= 1:
             plans.append((wb, ab, mb))
             if mb >= min(m_total, 64):
@@ -260,13 +286,13 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     kchunks, nchunks = _chunks(k_total, n), _chunks(nc_total, n)
     kc = len(kchunks)
     reserved = len(nchunks) if rq.per_channel else 0
-    resident = _gemm_plan(cfg, m_total, kc, reserved)
+    resident = _gemm_plan(cfg, m_total, kc, reserved, nc_total)
     if resident is None:
         return _lower_gemm_ksplit(cfg, a, w, bias, za, rq, at)
     wb, ab, mb = resident
     mblocks = _chunks(m_total, mb)
     img = DramImage.for_lowering(cfg, at)
-    a_addr, w_addr = img.place(a), img.put(w.astype(np.int8))
+    a_addr, wts = img.place(a), _GemmWeights(img, w, n)
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.output(m_total * nc_total, at)
     a_base = wb * kc * n
@@ -276,7 +302,8 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     pending: list[Instr] = []                 # the last chunk's STORE, when it goes in after the next MATMUL
     for m0, mm in mblocks:
         def weights(s, n0, ln):
-            return _weight_column_loads((s % wb) * kc * n, w_addr + n0, k_total, ln, nc_total, n)
+            addr, stride = wts.at(n0, ln)
+            return _weight_column_loads((s % wb) * kc * n, addr, k_total, ln, stride, n)
 
         def bias_(s, n0, ln):
             return [isa.make(Op.LOAD, mem=MEM_ACC, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
@@ -302,8 +329,8 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
                     prog.append(pending.pop())
                 if piped and t == kc // 2 and nxt:
                     prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
-            store = isa.make(Op.STORE, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
-                             addr=y_addr + m0 * nc_total + n0, xs=nc_total, **_store_requant(rq, q0, c))
+            store = _gemm_store(_acc_buffer(cfg, s, ab), mm, ln, y_addr + m0 * nc_total + n0, nc_total,
+                                **_store_requant(rq, q0, c))
             if piped:
                 pending.append(store)
             else:                              # one buffer of either kind: strictly one chunk after another
@@ -336,7 +363,7 @@ def _lower_gemm_ksplit(cfg: MachineConfig, a, w: np.ndarray, bias, za: int, rq, 
         raise OperandError("GEMM", "weights", f"SP_ROWS={cfg.sp_rows} holds no K part of {n} (two weight tiles and "
                                               f"{mb} activation rows)")
     img = DramImage.for_lowering(cfg, at)
-    a_addr, w_addr = img.place(a), img.put(w.astype(np.int8))
+    a_addr, wts = img.place(a), _GemmWeights(img, w, n)
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.output(m_total * nc_total, at)
     params, q0 = _param_rows(cfg, img, rq, len(nchunks))
@@ -358,13 +385,13 @@ def _lower_gemm_ksplit(cfg: MachineConfig, a, w: np.ndarray, bias, za: int, rq, 
             for c, (n0, ln) in enumerate(nchunks):
                 w_row = (step % 2) * kp * n
                 step += 1
-                prog += _weight_column_loads(w_row, w_addr + k_lo * nc_total + n0, k_hi - k_lo, ln, nc_total, n)
+                addr, stride = wts.at(n0, ln, k_lo)
+                prog += _weight_column_loads(w_row, addr, k_hi - k_lo, ln, stride, n)
                 for t in range(pk):
                     prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mb, w_row=w_row + t * n,
                                          acc_row=c * mb, m=mm))
         for c, (n0, ln) in enumerate(nchunks):
-            prog.append(isa.make(Op.STORE, row=c * mb, y=1, x=mm, len=ln, addr=y_addr + m0 * nc_total + n0,
-                                 xs=nc_total, **_store_requant(rq, q0, c)))
+            prog.append(_gemm_store(c * mb, mm, ln, y_addr + m0 * nc_total + n0, nc_total, **_store_requant(rq, q0, c)))
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))
 
@@ -398,7 +425,7 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserve
     best = None
     for g in range(1, nc + 1):
         for ab in (2, 1):
-            w_rows = (2 if streamed else taps) * g * n
+            w_rows = (min(2, taps) if streamed else taps) * g * n
             rows = min(oh, 255, 4095 // ow, _acc_capacity(cfg, ab, reserved) // (g * ow),
                        (cfg.sp_rows - w_rows) // (2 * ow))
             if rows < 1:
@@ -417,8 +444,9 @@ def _conv_plan(cfg: MachineConfig, oh: int, ow: int, taps: int, nc: int, reserve
     if best is None:
         if not streamed:
             return None
-        raise OperandError("QLinearConv", "shapes", f"one output row of {ow} pixels and the weights of two taps do "
-                                                    f"not fit SP_ROWS={cfg.sp_rows} / ACC_ROWS={cfg.acc_rows} at N={n}")
+        raise OperandError("QLinearConv", "shapes", f"one output row of {ow} pixels and the weights of {min(2, taps)} "
+                                                    f"tap(s) do not fit SP_ROWS={cfg.sp_rows} / ACC_ROWS={cfg.acc_rows} "
+                                                    f"at N={n}")
     return best[1], best[2], best[3]
 
 
@@ -460,7 +488,7 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     plan = _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved)
     streamed = plan is None
     g, rows_per_block, ab = plan or _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved, streamed=True)
-    w_rows = (2 if streamed else len(taps)) * g * n
+    w_rows = (min(2, len(taps)) if streamed else len(taps)) * g * n
     m_max = rows_per_block * ow
     oblocks = _chunks(oh, rows_per_block)
     img = DramImage.for_lowering(cfg, at)

@@ -230,9 +230,12 @@ def table_requantizer(table: np.ndarray, z_x_stored: int, z_y_stored: int, s_x, 
     multiply and one float division; the requantiser one multiply, so a neighbour may match where it does not)."""
     from .requant import requantize
     acc = np.arange(-128, 128, dtype=np.int64) - int(z_x_stored)
-    m0, sh = decompose_float32(np.float32(np.float32(s_x) / np.float32(s_y)))
-    for d in sorted(range(-64, 65), key=abs):
-        m = m0 + d
+    try:
+        m0, sh = decompose_float32(np.float32(np.float32(s_x) / np.float32(s_y)))
+        candidates = [(m0 + d, sh) for d in sorted(range(-64, 65), key=abs)]
+    except ValueError:              # a ratio beyond the requantiser's range: only a saturating table can match
+        candidates = [((1 << 24) - 1, 0)]
+    for m, sh in candidates:
         if 0 < m < (1 << 24) and np.array_equal(requantize(acc, m, sh, int(z_y_stored)), table):
             return m, sh
     return None

@@ -280,7 +280,7 @@ def lower_channel_copy(cfg: MachineConfig, x: np.ndarray, z_in: int, rq: Requant
     x = int8_tensor(op, "input", x, 3, "HWC [H, W, C]")
     h, w, c = x.shape
     z_in = int_scalar(op, "input zero point", z_in, -128, 127)
-    if not 0 <= channel_offset and channel_offset + c <= channels_out:
+    if not (0 <= channel_offset and channel_offset + c <= channels_out):
         raise OperandError(op, "channels", f"{c} channels at offset {channel_offset} outside {channels_out}")
     n, hw = cfg.n, h * w
     block = max(1, min(4095, cfg.sp_rows // 2, _acc_capacity(cfg, 2, 0), hw))

@@ -23,9 +23,9 @@ def conv_inputs(w: np.ndarray, wz=None, ws=None) -> tuple[list[str], list]:
 
 
 def model(body: list, inits: list, in_shape=(1, 4, 6, 6), out: str = "y", out_shape=("n", "c", "h", "w"),
-          extra_inputs=()) -> bytes:
+          extra_inputs=(), out_q=("ys", "yz")) -> bytes:
     nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], name="quant_in")] + body + \
-            [helper.make_node("DequantizeLinear", [out, "ys", "yz"], ["out"], name="dequant_out")]
+            [helper.make_node("DequantizeLinear", [out, *out_q], ["out"], name="dequant_out")]
     ins = [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(in_shape))] + list(extra_inputs)
     g = helper.make_graph(nodes, "t", ins, [helper.make_tensor_value_info("out", TensorProto.FLOAT, list(out_shape))],
                           BASE + inits)

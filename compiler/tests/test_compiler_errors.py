@@ -158,3 +158,60 @@ def test_make_infer_on_golden_reports_bit_exact_images_and_accuracy(capsys):
     out = capsys.readouterr().out
     assert "images bit-exact with onnxruntime: 12 / 12 (0 of 120 output bytes differ)" in out
     assert "accuracy: npu8" in out and "onnxruntime int8" in out and "float model" in out
+
+
+def test_an_image_reshaped_into_matrix_rows_is_refused():
+    inits = consts(shape=np.array([1, 4, 36], np.int64))
+    _refused(model([helper.make_node("Reshape", ["q", "shape"], ["y"], name="rs")], inits, out_shape=(1, 4, 36)),
+             "node 'rs' (Reshape)", "would move bytes")
+
+
+def test_an_identity_reshape_and_transpose_are_taken():
+    ins, inits = conv_inputs(np.ones((4, 4, 3, 3), np.int8))
+    inits += consts(shape=np.array([1, 4, 4, 4], np.int64))
+    body = [helper.make_node("QLinearConv", ins, ["c"], name="conv", kernel_shape=[3, 3]),
+            helper.make_node("Reshape", ["c", "shape"], ["r"], name="rs"),
+            helper.make_node("Transpose", ["r"], ["y"], name="tr", perm=[0, 1, 2, 3])]
+    net = compile_model(model(body, inits))
+    assert [s.op for s in net.segments] == ["QLinearConv"] and [la.alias for la in net.layers] == [False, True, True]
+
+
+def _float_head_model(reshape: bool):
+    """Conv -> GlobalAveragePool -> Reshape [1, -1] (or Flatten) -> Gemm, float, for quantize_static."""
+    from onnx import numpy_helper
+    rng = np.random.default_rng(1)
+    inits = [numpy_helper.from_array(v, k) for k, v in {
+        "w": rng.normal(0, 0.3, (8, 3, 3, 3)).astype(np.float32), "fw": rng.normal(0, 0.3, (5, 8)).astype(np.float32),
+        "fb": rng.normal(0, 0.1, 5).astype(np.float32), "shape": np.array([1, -1], np.int64)}.items()]
+    move = helper.make_node("Reshape", ["g", "shape"], ["f"]) if reshape else helper.make_node("Flatten", ["g"], ["f"])
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]), helper.make_node("GlobalAveragePool", ["c"], ["g"]),
+             move, helper.make_node("Gemm", ["f", "fw", "fb"], ["y"], transB=1)]
+    g = helper.make_graph(nodes, "head", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 5, 5])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 5])], inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), rng
+
+
+@pytest.mark.parametrize("qdq", [False, True], ids=["qoperator", "qdq"])
+def test_a_reshape_after_a_contrib_operator_compiles_in_both_forms(qdq):
+    """Reshape's target from its constant input (shape inference cannot see through com.microsoft nodes), and
+    in QDQ form a layout move's constant shape input does not stop the rewrite."""
+    from compiler.reference import Reference, quantize
+    m, rng = _float_head_model(reshape=True)
+    cal = [{"x": rng.normal(0, 1, (1, 3, 5, 5)).astype(np.float32)} for _ in range(6)]
+    q = quantize(m, cal, qdq=qdq)
+    net = compile_model(q)
+    assert [s.op for s in net.segments] == ["QLinearConv", "QLinearGlobalAveragePool", "QGemm"]
+    for c in cal:
+        assert np.array_equal(net.run_golden(c["x"])[0], Reference(q).run(c["x"])[0])
+
+
+def test_a_concat_whose_ratio_has_no_multiplier_is_a_compile_error_not_a_crash():
+    """From scale 0.02 to 1e-11 (a ratio of 2e9, beyond any multiplier and shift): every table entry saturates,
+    which the requantiser reproduces with its largest multiplier; the concatenation compiles."""
+    ins, inits = conv_inputs(np.ones((4, 4, 3, 3), np.int8))
+    inits += consts(tiny=np.float32(1e-11), tz=np.int8(0))
+    body = [helper.make_node("QLinearConv", ins, ["c"], name="conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+            helper.make_node("QLinearConcat", ["tiny", "tz", "c", "ys", "yz", "q", "s", "z"], ["y"], name="cat", axis=1,
+                             domain="com.microsoft")]
+    net = compile_model(model(body, inits, out_q=("tiny", "tz")))
+    assert net.segments[-1].op == "QLinearConcat"

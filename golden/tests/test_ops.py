@@ -134,3 +134,15 @@ def test_double_buffers_alternate_between_accumulator_banks(kind):
     assert set(halves) == {0, 1} and switches >= 2, halves     # tile after tile, the halves take turns
     got, _ = low.run()
     assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("m, k", [(2, 24), (3, 600)])
+def test_a_gemm_wider_than_a_load_stride_lays_its_weights_out_chunk_by_chunk(m, k):
+    """Nc = 4100 output columns: beyond xs's 4095, so the weights go in DRAM chunk-major and the outputs are
+    stored row by row (resident, and K split)."""
+    rng = np.random.default_rng(m)
+    cfg = MachineConfig(n=16, sp_rows=512, acc_rows=1024, dram_bytes=1 << 24)
+    a = rng.integers(-128, 128, (m, k)).astype(np.int8)
+    w = rng.integers(-127, 128, (k, 4100)).astype(np.int8)
+    got, _ = lower_gemm(cfg, a, w, None, 3, RQ).run()
+    assert np.array_equal(got, requantize(gemm_acc(a, w, None, 3), RQ.multiplier, RQ.shift, RQ.out_zp, RQ.relu))

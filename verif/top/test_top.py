@@ -83,3 +83,16 @@ def test_a_network_output_differing_from_onnxruntime_fails(tmp_path, monkeypatch
     assert out.failed == 1 and out.failures, "a corrupted onnxruntime reference went unnoticed"
     assert re.search(r"1 of 10 output bytes differ from onnxruntime's, first at 0x[0-9a-f]+", out.failures[0]), \
         out.failures[0]
+
+
+def test_a_network_cut_into_continuation_programs_runs_on_the_rtl(tmp_path, monkeypatch):
+    """Layers cut every 12 instructions (NPU8_MAX_PROGRAM): each continuation program restarts with the CONFIG
+    and VCONFIG in force and runs on the SP and ACC the program before left, on the chip as on the golden model;
+    the image is still onnxruntime's bytes."""
+    monkeypatch.setenv("NPU8_MAX_PROGRAM", "12")
+    monkeypatch.setenv("NPU8_IMAGES", "1")
+    out = run_block("npu_top", "icarus", 1, test_dir=tmp_path, tests=["TopNetworkTest"])
+    assert out.failed == 0, out.failures
+    import json
+    rows = json.loads((tmp_path / "network.json").read_text())["runs"]
+    assert len(rows) > 20 and rows[-1]["differing"] == 0
