@@ -211,8 +211,13 @@ def qlinear_conv(ctx: Context, node) -> Layer:
         raise CompileError(node, "attribute group", f"{group} does not divide input channels {c} / weights {w.shape}")
     depthwise = group > 1 and group == c == cout
     if group > 1 and not depthwise:
-        raise CompileError(node, "attribute group", f"{group} with {c} input and {cout} output channels: the accelerator "
-                                                    f"runs group = 1 and depthwise (group = C = Cout) convolutions only")
+        # the vector unit runs group = C; any other grouping goes on the array as a group-1 convolution whose
+        # weights are block-diagonal (zero between groups: the same accumulators, group times the MACs)
+        full = np.zeros((cout, c, kh, kw), np.int8)
+        per_out = cout // group
+        for gi in range(group):
+            full[gi * per_out:(gi + 1) * per_out, gi * cin_g:(gi + 1) * cin_g] = w[gi * per_out:(gi + 1) * per_out]
+        w, cin_g = full, c
     sw = ctx.scale(node, ins[4], "weight scale", cout)
     bias = None
     if ins[8]:
@@ -234,9 +239,10 @@ def qlinear_conv(ctx: Context, node) -> Layer:
 
         def one(xs, at):
             return lower_conv2d(ctx.cfg, xs[0], wl, bias, za, rq, strides, pads, at=at)
-        macs = oh * ow * cout * c * kh * kw
+        macs = oh * ow * cout * c * kh * kw // group          # the model's MACs (a grouped conv runs group times more)
     return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)),
-                 notes=["depthwise" if depthwise else f"{kh}x{kw}", "per-channel" if sw.size > 1 else "per-tensor"])
+                 notes=["depthwise" if depthwise else f"{kh}x{kw}" + (f" group {group}" if group > 1 else ""),
+                        "per-channel" if sw.size > 1 else "per-tensor"])
 
 
 def _matrix_input(node, a: QAct, batch: int) -> tuple[int, int, bool]:

@@ -2,7 +2,10 @@
 the whole flow, each either compiled and bit-exact with onnxruntime on the golden model for one input, or
 refused with the node and the reason named.
 
-    python -m compiler.light_models [--models resnet50,squeezenet] [--seed 1]
+    python -m compiler.light_models [--models resnet50,squeezenet | nodes] [--seed 1]
+
+`--models nodes` runs the PyTorch-converted node tests of the same package instead (test_Conv2d_depthwise*,
+test_Conv2d_groups, test_MaxPool2d*, test_Linear*, …), each on its own recorded input.
 
 What is done to each model before quantization, and why:
 - its weights are `ConstantOfShape` nodes (every weight 0.02): they become seeded random initializers of the
@@ -109,10 +112,25 @@ def _global_pools(nodes, g, initializers, opsets):
             del n.attribute[:]
 
 
+NODE_TESTS_DIR = LIGHT.parent / "pytorch-converted"
+NODE_FAMILIES = ("test_Conv2d", "test_MaxPool2d", "test_AvgPool2d", "test_Linear", "test_ReLU", "test_LeakyReLU",
+                 "test_PReLU_2d", "test_ZeroPad2d", "test_ConstantPad2d", "test_ConvTranspose2d", "test_Conv1d")
+
+
+def node_tests() -> list[str]:
+    """The onnx package's PyTorch-converted node tests of the operator families a CNN uses (2-D, and Conv1d)."""
+    return sorted(p.name for p in NODE_TESTS_DIR.iterdir() if p.name.startswith(NODE_FAMILIES))
+
+
+def _model_path(name: str) -> Path:
+    return NODE_TESTS_DIR / name / "model.onnx" if name.startswith("test_") else LIGHT / f"light_{name}.onnx"
+
+
 def prepare(name: str, seed: int = 1) -> tuple[bytes, np.ndarray]:
-    """(the quantized model, one input)."""
+    """(the quantized model, one input): a node test's own input (and 3 random ones calibrate), a light model's
+    random one."""
     from onnxruntime.quantization.shape_inference import quant_pre_process
-    m = materialize(onnx.load(str(LIGHT / f"light_{name}.onnx")), seed)
+    m = materialize(onnx.load(str(_model_path(name))), seed)
     with tempfile.TemporaryDirectory() as d:
         src, pre = Path(d) / "m.onnx", Path(d) / "pre.onnx"
         onnx.save(m, src)
@@ -121,8 +139,16 @@ def prepare(name: str, seed: int = 1) -> tuple[bytes, np.ndarray]:
     inp = m.graph.input[0]
     shape = [d.dim_value or 1 for d in inp.type.tensor_type.shape.dim]
     rng = np.random.default_rng(seed)
-    cal = [{inp.name: rng.random(shape, dtype=np.float32)} for _ in range(4)]
-    return reference.quantize(m, cal, per_channel=True), rng.random(shape, dtype=np.float32)
+    given = NODE_TESTS_DIR / name / "test_data_set_0" / "input_0.pb"
+    if given.is_file():
+        t = onnx.TensorProto()
+        t.ParseFromString(given.read_bytes())
+        x = numpy_helper.to_array(t).astype(np.float32)
+        cal = [{inp.name: x}] + [{inp.name: rng.normal(0, 1, x.shape).astype(np.float32)} for _ in range(3)]
+    else:
+        x = rng.random(shape, dtype=np.float32)
+        cal = [{inp.name: rng.random(shape, dtype=np.float32)} for _ in range(4)]
+    return reference.quantize(m, cal, per_channel=True), x
 
 
 def _prefix(model_bytes: bytes, upto: str) -> bytes | None:
@@ -183,7 +209,7 @@ def _quant_of(m, nodes, t):
 
 def _run(model_bytes: bytes, x: np.ndarray) -> dict:
     t = time.time()
-    net = compile_fitting(model_bytes, MACHINE)
+    net = compile_fitting(model_bytes, MACHINE, batch=int(x.shape[0]))     # a node test's batch is fixed (2-4)
     got, _ = net.run_golden(x)
     want, _ = reference.Reference(model_bytes).run(x)
     return {"layers": len(net.segments), "instructions": sum(s.count for s in net.segments),
@@ -218,11 +244,12 @@ def evaluate(name: str, seed: int = 1) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument("--models", default=",".join(MODELS), help="light model names, or 'nodes' for the node tests")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     bad = 0
-    for name in args.models.split(","):
+    names = node_tests() if args.models == "nodes" else args.models.split(",")
+    for name in names:
         r = evaluate(name, args.seed)
         line = f"{name}: {r['verdict']}"
         if "layers" in r:

@@ -5,7 +5,7 @@ on random shapes, then a DequantizeLinear.
 What is drawn, per network (all from one numpy seed, so `random_network(seed)` is reproducible):
 - s8 or u8 activations (the whole network, as quantize_static does), input [1, C, H, W] with C 1..20, H, W 1..12;
 - 1..6 body operators among: QLinearConv of any kernel up to 5x5 (per-axis strides 1..3, asymmetric pads below
-  the kernel, per-tensor or per-channel weights, bias or none), depthwise QLinearConv, MaxPool (ceil mode
+  the kernel, per-tensor or per-channel weights, bias or none, sometimes grouped), depthwise QLinearConv, MaxPool (ceil mode
   sometimes), a residual QLinearAdd (a conv whose output is added to its input), a QLinearConcat of a 1x1
   and a 3x3 branch (and sometimes the input) as SqueezeNet's fire modules;
 - sometimes a head: QLinearGlobalAveragePool or Flatten of the image, then QGemm (transB 0/1, bias or none) or
@@ -112,7 +112,10 @@ class _Ops:
         if h + pads[0] + pads[2] < kh or w + pads[1] + pads[3] < kw:
             return None
         cout = c if (group_dw or residual and kernel is None) else int(r.integers(1, 21))
-        wq, sw, pc = _Ops._weights(b, cout, 1 if group_dw else c, kh, kw)
+        # now and then a grouped convolution (ResNeXt, ShuffleNet): groups dividing both channel counts
+        groups = [g for g in range(2, c + 1) if c % g == 0 and cout % g == 0] if not (group_dw or residual) else []
+        group = int(r.choice(groups)) if groups and r.random() < 0.25 else 1
+        wq, sw, pc = _Ops._weights(b, cout, 1 if group_dw else c // group, kh, kw)
         ins = [name, s_n, z_n, b.const("w", wq), b.const("ws", sw),
                b.const("wz", np.zeros(sw.shape, np.int8))]
         sy_ = _out_scale(r, sx, float(np.mean(sw)), kh * kw * (1 if group_dw else c))
@@ -123,12 +126,12 @@ class _Ops:
             ins.append(b.const("b", bias))
         out = b.name("conv")
         attrs = {"kernel_shape": [kh, kw], "strides": [sy, sxx], "pads": pads}
-        if group_dw:
-            attrs["group"] = c
+        if group_dw or group > 1:
+            attrs["group"] = c if group_dw else group
         b.nodes.append(helper.make_node("QLinearConv", ins, [out], name=out, **attrs))
         oh, ow = (h + pads[0] + pads[2] - kh) // sy + 1, (w + pads[1] + pads[3] - kw) // sxx + 1
         b.ops.append(f"{'dw' if group_dw else ''}conv{kh}x{kw}/s{sy}{sxx}/p{''.join(map(str, pads))}->{cout}"
-                     f"{'pc' if pc else ''}")
+                     f"{'pc' if pc else ''}{f'/g{group}' if group > 1 else ''}")
         return out, ys, yz, fy, (cout, oh, ow)
 
     @staticmethod

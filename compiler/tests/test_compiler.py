@@ -78,9 +78,13 @@ def test_random_networks_cover_every_operator():
     seen = set()
     for seed in range(RANDOM_NETWORKS):
         model, _, _ = random_network(seed)
-        seen |= {n.op_type + ("/dw" if any(a.name == "group" for a in n.attribute) else "") for n in model.graph.node}
+        for n in model.graph.node:
+            group = next((a.i for a in n.attribute if a.name == "group"), 1)
+            dw = group > 1 and n.op_type == "QLinearConv" and model.graph.initializer and \
+                next(i for i in model.graph.initializer if i.name == n.input[3]).dims[1] == 1
+            seen.add(n.op_type + ("/dw" if dw else "/grouped" if group > 1 else ""))
         seen |= {"u8"} if model.graph.initializer[1].data_type == TensorProto.UINT8 else set()
-    assert {"QLinearConv", "QLinearConv/dw", "MaxPool", "QLinearAdd", "QLinearGlobalAveragePool", "Flatten", "QGemm",
+    assert {"QLinearConv", "QLinearConv/dw", "QLinearConv/grouped", "MaxPool", "QLinearAdd", "QLinearGlobalAveragePool", "Flatten", "QGemm",
             "QLinearMatMul", "QLinearConcat", "u8"} <= seen
 
 

@@ -27,13 +27,19 @@ def test_an_unsupported_operator_is_named():
     _refused(m, "node 'sig' (QLinearSigmoid)", "operator", "not supported on the accelerator", "QLinearConv")
 
 
-def test_a_grouped_convolution_is_refused():
-    _refused(conv_model(w=np.ones((4, 2, 3, 3), np.int8), group=2), "node 'conv' (QLinearConv)", "attribute group",
-             "group = 1 and depthwise")
+def test_a_group_that_does_not_divide_the_channels_is_refused():
+    _refused(conv_model(w=np.ones((4, 2, 3, 3), np.int8), group=3), "node 'conv' (QLinearConv)", "attribute group",
+             "does not divide")
 
 
-def test_a_depthwise_channel_multiplier_is_refused():
-    _refused(conv_model(w=np.ones((8, 1, 3, 3), np.int8), group=4), "attribute group")
+@pytest.mark.parametrize("w, group", [(np.ones((4, 2, 3, 3), np.int8), 2), (np.ones((8, 1, 3, 3), np.int8), 4)],
+                         ids=["grouped", "channel_multiplier"])
+def test_grouped_convolutions_run_as_block_diagonal_group_1(w, group):
+    from compiler.reference import Reference
+    m = conv_model(w=np.random.default_rng(0).integers(-127, 128, w.shape).astype(np.int8), group=group)
+    net = compile_model(m)
+    x = np.random.default_rng(1).normal(0, 1, (1, 4, 6, 6)).astype(np.float32)
+    assert np.array_equal(net.run_golden(x)[0], Reference(m).run(x)[0])
 
 
 def test_asymmetric_weights_are_refused():
@@ -133,7 +139,7 @@ def test_not_a_model_and_no_such_file(tmp_path):
 
 def test_the_cli_reports_bad_input_and_exits_2(tmp_path, capsys):
     m = tmp_path / "grouped.onnx"
-    m.write_bytes(conv_model(w=np.ones((4, 2, 3, 3), np.int8), group=2))
+    m.write_bytes(conv_model(w=np.ones((4, 2, 3, 3), np.int8), group=3))
     assert main(["compile", "--model", str(m), "--out", str(tmp_path / "o")]) == 2
     assert "compile: node 'conv' (QLinearConv): attribute group" in capsys.readouterr().err
     assert main(["infer", "--model", str(tmp_path / "missing.onnx")]) == 2
