@@ -212,7 +212,8 @@ def _run(model_bytes: bytes, x: np.ndarray) -> dict:
     net = compile_fitting(model_bytes, MACHINE, batch=int(x.shape[0]))     # a node test's batch is fixed (2-4)
     got, _ = net.run_golden(x)
     want, _ = reference.Reference(model_bytes).run(x)
-    return {"layers": len(net.segments), "instructions": sum(s.count for s in net.segments),
+    return {"layers": len({s.layer_index for s in net.segments}), "programs": len(net.segments),
+            "instructions": sum(s.count for s in net.segments),
             "macs": sum(la.macs for la in net.layers), "bytes": int(want.size),
             "differing": int((got != want).sum()), "seconds": time.time() - t}
 
@@ -235,8 +236,10 @@ def evaluate(name: str, seed: int = 1) -> dict:
             if pre is not None:
                 try:
                     p = _run(pre, x)
-                    row["prefix"] = (f"up to '{e.node[0]}': {p['layers']} layers, {p['macs'] / 1e6:.0f} M MACs, "
-                                     f"{p['bytes']} output bytes, {p['differing']} differing")
+                    row["prefix_differing"] = p["differing"]
+                    row["prefix"] = (f"up to '{e.node[0]}': {p['layers']} layers ({p['programs']} programs, "
+                                     f"{p['instructions']} instructions), {p['macs'] / 1e6:.0f} M MACs, "
+                                     f"{p['bytes']} output bytes, {p['differing']} differing, {p['seconds']:.0f} s")
                 except CompileError as e2:
                     row["prefix"] = f"prefix refused too: {e2}"
     return row
@@ -253,12 +256,12 @@ def main(argv=None) -> int:
         r = evaluate(name, args.seed)
         line = f"{name}: {r['verdict']}"
         if "layers" in r:
-            line += f" ({r['layers']} layers, {r['instructions']} instructions, {r['macs'] / 1e6:.0f} M MACs, " \
-                    f"{r['bytes']} output bytes, {r['seconds']:.0f} s)"
+            line += f" ({r['layers']} layers, {r['programs']} programs, {r['instructions']} instructions, " \
+                    f"{r['macs'] / 1e6:.0f} M MACs, {r['bytes']} output bytes, {r['seconds']:.0f} s)"
         if "prefix" in r:
             line += f"; {r['prefix']}"
         print(line, flush=True)
-        bad += "differ" in r["verdict"] and "0 differing" not in r["verdict"]
+        bad += bool(r.get("differing") or r.get("prefix_differing"))
     return 1 if bad else 0
 
 

@@ -158,8 +158,9 @@ def _host_input(graph: Graph) -> tuple[QAct, object]:
     name = graph.inputs[0].name
     users = graph.consumers.get(name, [])
     if len(users) != 1 or users[0].op_type != HOST_IN:
-        raise CompileError(None, name, "the model input must feed exactly one QuantizeLinear (the host's); got "
-                                       f"{[u.op_type for u in users]}")
+        raise CompileError(None, name, "the model input must feed exactly one QuantizeLinear (the host's); it feeds "
+                                       f"{[u.op_type for u in users]} in float (a float model, or a first operator "
+                                       f"the quantizer left unquantized)")
     q = users[0]
     attrs = attributes(q)
     if attrs.get("saturate", 1) != 1 or len(q.input) < 3 or not q.input[2]:
