@@ -83,6 +83,8 @@ def _layer_table(net: CompiledNetwork, cycles: dict | None, images: int | None) 
     util = f"{macs / (n2 * tot_c) * 100:7.1f}%" if tot_c else "-"
     rows.append(f"{'':2s}  {'total':<28s} {'':<26s} {sum(s.count for s in net.segments):12d} {macs:9d} "
                 f"{(f'{tot_c:9.0f}' if tot_c else '-'):>9s} {util:>8s}")
+    rows.append(f"(instructions, MACs and cycles per run of {net.batch} image{'s' if net.batch > 1 else ''}; MAC util "
+                f"is MACs / (N² · cycles), N = {net.cfg.n})")
     if cycles is None:
         rows.append("(cycles: run make infer with SIM=verilator or icarus; the golden model counts no time)")
     return "\n".join(rows)

@@ -14,3 +14,11 @@ def test_make_infer_runs_the_digits_network_on_the_rtl(sim, tmp_path, capsys):
     table = [ln for ln in out.splitlines() if "QLinearConv" in ln]
     assert len(table) == 5 and all(ln.split()[-1].endswith("%") for ln in table), out     # cycles and MAC use
     assert (tmp_path / "network.json").is_file()
+
+
+def test_make_infer_runs_a_batch_on_the_rtl(tmp_path, capsys):
+    """Batch 2: every layer's program covers both images (the FC layer is one GEMM of M = 2)."""
+    assert main(["infer", "--sim", "verilator", "--images", "4", "--batch", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "batch 2: 4 images" in out and "images bit-exact with onnxruntime: 4 / 4" in out, out
+
