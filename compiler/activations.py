@@ -2,7 +2,7 @@
 zero point, and how its bytes lie in DRAM.
 
 Storage: an image's [C, H, W] tensor is channels-last, [H, W, C] (a pixel's channels are one scratchpad row);
-any other rank is stored in ONNX order. uint8 tensors are stored as int8 minus 128 (golden/qops.py). A
+a 1-D image [C, L] (Conv1d's) is the image [C, 1, L]; any other rank is stored in ONNX order. uint8 tensors are stored as int8 minus 128 (golden/qops.py). A
 flattened channels-last tensor keeps its bytes where they are: `perm[k]` is where ONNX's flat element k is
 stored, and the layer that reads it (a matrix multiply) permutes its weight rows to match. A batch of B images
 is B such tensors back to back."""
@@ -24,6 +24,18 @@ class QAct:
     u8: bool
     buffer: str = ""              # the DRAM plan's buffer (tensors that alias share one)
     perm: np.ndarray | None = None
+    onnx_shape: tuple | None = None   # a 1-D image [C, L] is placed as the image [C, 1, L]; this is its ONNX shape
+
+    @property
+    def onnx(self) -> tuple:
+        """The shape the model sees (one image)."""
+        return self.onnx_shape or tuple(self.shape)
+
+    def like(self, name: str, shape: tuple, scale: float, zp: int, u8: bool) -> "QAct":
+        """An image of `shape` ([C, H, W]) from an operator on this one: 1-D (H = 1, ONNX [C, L]) if this is."""
+        shape = tuple(int(d) for d in shape)
+        one_d = self.onnx_shape is not None and len(self.onnx_shape) == 2 and len(shape) == 3
+        return QAct(name, shape, scale, zp, u8, onnx_shape=(shape[0], shape[2]) if one_d else None)
 
     @property
     def stored_shape(self) -> tuple:
@@ -46,4 +58,4 @@ class QAct:
         return DramTensor(addr + image * self.nbytes, self.stored_shape)
 
     def describe(self) -> str:
-        return f"{'u8' if self.u8 else 's8'} {list(self.shape)} scale {self.scale:.6g} zp {self.zp}"
+        return f"{'u8' if self.u8 else 's8'} {list(self.onnx)} scale {self.scale:.6g} zp {self.zp}"

@@ -11,6 +11,8 @@ from .activations import QAct
 def quantize(x: np.ndarray, act: QAct) -> np.ndarray:
     """float32 [B, *shape] -> the stored int8 bytes of the batch ([B, H, W, C] for images)."""
     x = np.asarray(x, np.float32)
+    if x.ndim >= 2 and x.shape[1:] == tuple(act.onnx) and act.onnx != act.shape:
+        x = x.reshape(x.shape[0], *act.shape)          # a 1-D image [C, L] as [C, 1, L]
     q = np.rint(x / np.float32(act.scale)) + np.float32(act.zp)
     lo, hi = (0, 255) if act.u8 else (-128, 127)
     q = np.clip(q, lo, hi).astype(np.int16)
@@ -30,7 +32,7 @@ def from_storage(stored: np.ndarray, act: QAct, batch: int) -> np.ndarray:
     if len(act.shape) == 3:
         c, h, w = act.shape
         s = s.reshape(batch, h, w, c).transpose(0, 3, 1, 2)
-    s = s.reshape(batch, *act.shape)
+    s = s.reshape(batch, *act.onnx)
     return (s.astype(np.int16) + 128).astype(np.uint8) if act.u8 else s
 
 
@@ -41,7 +43,7 @@ def dequantize(q: np.ndarray, act: QAct) -> np.ndarray:
 def to_storage(q: np.ndarray, act: QAct) -> bytes:
     """A batch of the tensor in ONNX layout and dtype -> its stored bytes (the inverse of from_storage)."""
     batch = q.shape[0]
-    s = q.astype(np.int16) - 128 if act.u8 else q.astype(np.int16)
+    s = (q.astype(np.int16) - 128 if act.u8 else q.astype(np.int16)).reshape(batch, *act.shape)
     if len(act.shape) == 3:
         s = s.transpose(0, 2, 3, 1)
     s = s.reshape(batch, -1)

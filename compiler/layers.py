@@ -164,6 +164,24 @@ def _spatial(node, x: QAct, attrs: dict, kh: int, kw: int) -> tuple[tuple, tuple
     return (sy, sx), (pt, pl, pb, pr), (oh, ow)
 
 
+def _as_2d(node, x: QAct, attrs: dict) -> dict:
+    """A 1-D operator's attributes (kernel [k], strides [s], pads [b, e], dilations [d]) as the 2-D ones of its
+    input placed as [C, 1, L]."""
+    if not (x.onnx_shape is not None and len(x.onnx_shape) == 2):
+        return attrs
+    out = dict(attrs)
+    for k in ("kernel_shape", "strides", "dilations"):
+        if k in attrs:
+            if len(attrs[k]) != 1:
+                raise CompileError(node, f"attribute {k}", f"{list(attrs[k])} must have 1 value for a 1-D input")
+            out[k] = [1, int(attrs[k][0])]
+    if "pads" in attrs:
+        if len(attrs["pads"]) != 2:
+            raise CompileError(node, "attribute pads", f"{list(attrs['pads'])} must have 2 values for a 1-D input")
+        out["pads"] = [0, int(attrs["pads"][0]), 0, int(attrs["pads"][1])]
+    return out
+
+
 def _image_input(node, x: QAct, what: str = "input"):
     if len(x.shape) != 3:
         raise CompileError(node, what, f"must be an image [N, C, H, W], got {[None, *x.shape]}")
@@ -195,10 +213,12 @@ def qlinear_conv(ctx: Context, node) -> Layer:
     ins = list(node.input) + [""] * (9 - len(node.input))
     x = ctx.input_act(node, ins[0], ins[1], ins[2], "input")
     _image_input(node, x)
-    attrs = attributes(node)
-    _check_attrs(node, attrs, {"kernel_shape": None, "pads": None, "strides": None, "group": None, "auto_pad": None,
-                               "dilations": lambda d: all(v == 1 for v in d)})
+    _check_attrs(node, attributes(node), {"kernel_shape": None, "pads": None, "strides": None, "group": None,
+                                          "auto_pad": None, "dilations": lambda d: all(v == 1 for v in d)})
+    attrs = _as_2d(node, x, attributes(node))
     w = ctx.weights(node, ins[3], ins[5], 0)
+    if w.ndim == 3 and x.onnx_shape is not None:        # Conv1d: [Cout, Cin/group, K] as [Cout, Cin/group, 1, K]
+        w = w[:, :, None, :]
     if w.ndim != 4:
         raise CompileError(node, "weights", f"'{ins[3]}' must be 4-D [Cout, Cin/group, KH, KW], got {w.shape}")
     cout, cin_g, kh, kw = w.shape
@@ -225,7 +245,8 @@ def qlinear_conv(ctx: Context, node) -> Layer:
         if bias.dtype != np.int32 or bias.shape != (cout,):
             raise CompileError(node, "bias", f"'{ins[8]}' must be int32 ({cout},), got {bias.dtype} {bias.shape}")
     strides, pads, (oh, ow) = _spatial(node, x, attrs, kh, kw)
-    out = ctx.out_act(node, (cout, oh, ow), ins[6], ins[7])
+    q = ctx.out_act(node, (cout, oh, ow), ins[6], ins[7])
+    out = x.like(q.name, q.shape, q.scale, q.zp, q.u8)
     rq = _requant(node, x.scale, sw, out.scale, out, cout)
     za = x.zp_stored
     if depthwise:
@@ -322,15 +343,15 @@ def qlinear_add(ctx: Context, node) -> Layer:
     ins = list(node.input)
     a = ctx.input_act(node, ins[0], ins[1], ins[2], "A")
     b = ctx.input_act(node, ins[3], ins[4], ins[5], "B")
-    if a.shape != b.shape:
-        raise CompileError(node, "B", f"shape {list(b.shape)} differs from A's {list(a.shape)}: broadcasting is not "
+    if a.onnx != b.onnx:
+        raise CompileError(node, "B", f"shape {list(b.onnx)} differs from A's {list(a.onnx)}: broadcasting is not "
                                       f"supported")
     if a.u8 != b.u8 or (a.perm is None) != (b.perm is None) or (a.perm is not None and not np.array_equal(a.perm, b.perm)):
         raise CompileError(node, "B", "is stored differently from A (signedness or layout)")
     out = ctx.out_act(node, a.shape, ins[6], ins[7])
     if out.u8 != a.u8:
         raise CompileError(node, "output", "must have the inputs' signedness (VADD's u8 flag covers all three)")
-    out.perm = a.perm
+    out.perm, out.onnx_shape = a.perm, a.onnx_shape
     try:
         ra, rb, fixed = constants_from_scales(a.scale, a.zp, b.scale, b.zp, out.scale, out.zp)
     except ValueError as e:
@@ -346,10 +367,10 @@ def maxpool(ctx: Context, node) -> Layer:
         raise CompileError(node, "output Indices", "is not supported")
     x = ctx.act(node, node.input[0])
     _image_input(node, x)
-    attrs = attributes(node)
-    _check_attrs(node, attrs, {"kernel_shape": None, "pads": None, "strides": None, "auto_pad": None,
-                               "ceil_mode": None, "dilations": lambda d: all(v == 1 for v in d),
-                               "storage_order": lambda v: v == 0})
+    _check_attrs(node, attributes(node), {"kernel_shape": None, "pads": None, "strides": None, "auto_pad": None,
+                                          "ceil_mode": None, "dilations": lambda d: all(v == 1 for v in d),
+                                          "storage_order": lambda v: v == 0})
+    attrs = _as_2d(node, x, attributes(node))
     kh, kw = (int(v) for v in attrs["kernel_shape"])
     strides, pads, (oh, ow) = _spatial(node, x, attrs, kh, kw)
     pt, pl, pb, pr = pads
@@ -358,7 +379,7 @@ def maxpool(ctx: Context, node) -> Layer:
         oh = pool_output_size(h, kh, strides[0], pt, pb, True)
         ow = pool_output_size(w, kw, strides[1], pl, pr, True)
         pb, pr = max(pb, (oh - 1) * strides[0] + kh - h - pt), max(pr, (ow - 1) * strides[1] + kw - w - pl)
-    out = QAct(node.output[0], (x.shape[0], oh, ow), x.scale, x.zp, x.u8)
+    out = x.like(node.output[0], (x.shape[0], oh, ow), x.scale, x.zp, x.u8)
 
     def one(xs, at):
         return lower_maxpool(ctx.cfg, xs[0], (kh, kw), strides, (pt, pl, pb, pr), at=at)
@@ -372,7 +393,8 @@ def qlinear_global_avgpool(ctx: Context, node) -> Layer:
     x = ctx.input_act(node, ins[0], ins[1], ins[2], "X")
     _image_input(node, x, "X")
     c, h, w = x.shape
-    out = ctx.out_act(node, (c, 1, 1), ins[3], ins[4])
+    q = ctx.out_act(node, (c, 1, 1), ins[3], ins[4])
+    out = x.like(q.name, q.shape, q.scale, q.zp, q.u8)
     if out.u8 != x.u8:
         raise CompileError(node, "output", "must have the input's signedness")
     try:
@@ -399,10 +421,10 @@ def qlinear_concat(ctx: Context, node) -> Layer:
     parts = [ctx.input_act(node, ins[k], ins[k + 1], ins[k + 2], f"input {(k - 2) // 3}") for k in range(2, len(ins), 3)]
     for a in parts:
         _image_input(node, a, a.name)
-        if a.shape[1:] != parts[0].shape[1:] or a.u8 != u8:
+        if a.shape[1:] != parts[0].shape[1:] or a.u8 != u8 or (a.onnx_shape is None) != (parts[0].onnx_shape is None):
             raise CompileError(node, a.name, f"{a.describe()} does not match the first input's H, W and signedness")
     c_total = sum(a.shape[0] for a in parts)
-    out = QAct(node.output[0], (c_total, *parts[0].shape[1:]), sy, zy, u8)
+    out = parts[0].like(node.output[0], (c_total, *parts[0].shape[1:]), sy, zy, u8)
     copies, off = [], 0
     for a in parts:
         table = lookup_table(a.scale, a.zp, sy, zy, u8)
@@ -443,15 +465,16 @@ def _moved(node, x: QAct, shape: tuple) -> Layer:
     """A layout move that moves no bytes: the output aliases x's buffer, or the node is refused."""
     shape = tuple(int(d) for d in shape)
     if int(np.prod(shape)) != x.nbytes:
-        raise CompileError(node, "shape", f"{list(shape)} does not hold the {x.nbytes} elements of {list(x.shape)}")
-    if shape == x.shape:                      # nothing changes
-        return Layer(node, [x], QAct(node.output[0], shape, x.scale, x.zp, x.u8, perm=x.perm), alias=True)
+        raise CompileError(node, "shape", f"{list(shape)} does not hold the {x.nbytes} elements of {list(x.onnx)}")
+    if shape == x.onnx:                       # nothing changes
+        return Layer(node, [x], QAct(node.output[0], x.shape, x.scale, x.zp, x.u8, perm=x.perm,
+                                     onnx_shape=x.onnx_shape), alias=True)
     perm = _flat_perm(x)
     image = len(shape) == 3 and not (shape[0] == 1 or shape[1] * shape[2] == 1)
     # an image is stored channels-last, anything else in ONNX order (a flat one with `perm`); a move between
     # the two, or a permuted tensor seen as rows of a matrix, would need its bytes moved
     if image or (perm is not None and (len(shape) == 3 or int(np.prod(shape[:-1])) > 1)):
-        raise CompileError(node, "shape", f"{list(x.shape)} -> {list(shape)} would move bytes of the channels-last "
+        raise CompileError(node, "shape", f"{list(x.onnx)} -> {list(shape)} would move bytes of the channels-last "
                                           f"layout: only reshapes that flatten (or keep the bytes in place) are "
                                           f"supported")
     return Layer(node, [x], QAct(node.output[0], shape, x.scale, x.zp, x.u8,
@@ -468,7 +491,7 @@ def flatten(ctx: Context, node) -> Layer:
 def _reshape_target(ctx: Context, node, x: QAct) -> tuple:
     """Reshape's output shape (batch first) from its constant shape input: 0 keeps the input's dimension,
     -1 takes what is left (computed here: shape inference cannot see through com.microsoft nodes)."""
-    full = (ctx.graph.batch, *x.shape)
+    full = (ctx.graph.batch, *x.onnx)
     want = [int(v) for v in ctx.graph.const(node, node.input[1], "shape").reshape(-1)]
     out = [full[k] if v == 0 and k < len(full) else v for k, v in enumerate(want)]
     if out.count(-1) > 1 or any(v < -1 for v in out):
@@ -494,7 +517,7 @@ def reshape(ctx: Context, node) -> Layer:
 def squeeze_like(ctx: Context, node) -> Layer:
     """Squeeze / Unsqueeze, axes from the attribute (opset < 13) or the constant second input."""
     x = ctx.act(node, node.input[0])
-    full = [ctx.graph.batch, *x.shape]
+    full = [ctx.graph.batch, *x.onnx]
     a = attributes(node).get("axes")
     if a is None and len(node.input) > 1 and node.input[1]:
         a = ctx.graph.const(node, node.input[1], "axes").reshape(-1)
@@ -518,7 +541,7 @@ def squeeze_like(ctx: Context, node) -> Layer:
 
 def transpose(ctx: Context, node) -> Layer:
     x = ctx.act(node, node.input[0])
-    full = (ctx.graph.batch, *x.shape)
+    full = (ctx.graph.batch, *x.onnx)
     perm = [int(p) for p in attributes(node).get("perm", range(len(full) - 1, -1, -1))]
     if sorted(perm) != list(range(len(full))):
         raise CompileError(node, "attribute perm", f"{perm} is not a permutation of {len(full)} axes")

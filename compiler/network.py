@@ -75,7 +75,7 @@ class CompiledNetwork:
         q = host.quantize(x, self.input)
         if q.shape[0] != self.batch or q[0].shape != self.input.stored_shape:
             raise CompileError(None, "input", f"got shape {list(np.shape(x))}, the network takes "
-                                              f"{[self.batch, *self.input.shape]}")
+                                              f"{[self.batch, *self.input.onnx]}")
         img = bytearray(self.image)
         img[self.input_addr:self.input_addr + q.nbytes] = q.tobytes()
         return bytes(img)
@@ -129,7 +129,7 @@ class CompiledNetwork:
         return {"n": self.cfg.n, "sp_rows": self.cfg.sp_rows, "acc_rows": self.cfg.acc_rows, "batch": self.batch,
                 "input": {"addr": self.input_addr, "shape": [self.batch, *self.input.stored_shape],
                           "scale": self.input.scale, "zero_point": self.input.zp, "u8": self.input.u8},
-                "output": {"addr": self.output_addr, "shape": [self.batch, *self.output.shape],
+                "output": {"addr": self.output_addr, "shape": [self.batch, *self.output.onnx],
                            "stored_shape": [self.batch, *self.output.stored_shape],
                            "scale": self.output.scale, "zero_point": self.output.zp, "u8": self.output.u8},
                 "programs": [{"layer": s.layer, "op": s.op, "inst_base": s.inst_base, "inst_count": s.count}
@@ -168,8 +168,10 @@ def _host_input(graph: Graph) -> tuple[QAct, object]:
     ctx = Context(graph, None)
     s, z, u8 = ctx.qparams(q, q.input[1], q.input[2], "input")
     shape = graph.shape(q, name)
-    if len(shape) not in (2, 4) or shape[0] != graph.batch:
-        raise CompileError(q, name, f"input shape {list(shape)} must be [N, C, H, W] or [N, K]")
+    if len(shape) not in (2, 3, 4) or shape[0] != graph.batch:
+        raise CompileError(q, name, f"input shape {list(shape)} must be [N, C, H, W], [N, C, L] or [N, K]")
+    if len(shape) == 3:                      # a 1-D image (Conv1d's input), placed as [C, 1, L]
+        return QAct(q.output[0], (shape[1], 1, shape[2]), s, z, u8, onnx_shape=tuple(shape[1:])), q
     return QAct(q.output[0], tuple(shape[1:]), s, z, u8), q
 
 

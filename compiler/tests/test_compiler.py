@@ -184,3 +184,29 @@ def test_a_clip_to_relu6_is_folded_and_bit_exact(qdq):
     ref = Reference(q)
     for c in cal:
         assert np.array_equal(net.run_golden(c["x"])[0], ref.run(c["x"])[0])
+
+
+@pytest.mark.parametrize("qdq", [False, True], ids=["qoperator", "qdq"])
+def test_a_1d_network_runs_as_images_of_height_1(qdq):
+    """Conv1d (pad, stride) -> MaxPool1d -> Conv1d -> GlobalAveragePool -> Flatten -> Gemm on [N, C, L]: each 1-D
+    tensor placed as [C, 1, L], the output back in ONNX's shape, bit-exact in both forms."""
+    from onnx import numpy_helper
+    from compiler.reference import quantize
+    rng = np.random.default_rng(4)
+    inits = [numpy_helper.from_array(v, k) for k, v in {
+        "w1": rng.normal(0, 0.3, (6, 3, 5)).astype(np.float32), "w2": rng.normal(0, 0.3, (8, 6, 3)).astype(np.float32),
+        "fw": rng.normal(0, 0.3, (4, 8)).astype(np.float32)}.items()]
+    nodes = [helper.make_node("Conv", ["x", "w1"], ["c1"], pads=[2, 1], strides=[2]),
+             helper.make_node("Relu", ["c1"], ["r1"]), helper.make_node("MaxPool", ["r1"], ["p"], kernel_shape=[2]),
+             helper.make_node("Conv", ["p", "w2"], ["c2"], pads=[1, 1]), helper.make_node("GlobalAveragePool", ["c2"], ["g"]),
+             helper.make_node("Flatten", ["g"], ["f"]), helper.make_node("Gemm", ["f", "fw"], ["y"], transB=1)]
+    g = helper.make_graph(nodes, "one_d", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 23])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], inits)
+    cal = [{"x": rng.normal(0, 1, (1, 3, 23)).astype(np.float32)} for _ in range(6)]
+    q = quantize(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), cal, qdq=qdq)
+    net = compile_model(q)
+    assert [s.op for s in net.segments] == ["QLinearConv", "MaxPool", "QLinearConv", "QLinearGlobalAveragePool", "QGemm"]
+    ref = Reference(q)
+    for c in cal:
+        got, want = net.run_golden(c["x"])[0], ref.run(c["x"])[0]
+        assert got.shape == want.shape == (1, 4) and np.array_equal(got, want)

@@ -33,3 +33,22 @@ def test_squeezenet_is_refused_at_its_softmax_and_bit_exact_up_to_it():
     want, _ = Reference(pre).run(x)
     assert got.size == 1000 and int((got != want).sum()) == 0
     assert len(np.unique(got)) > 20                                          # not a saturated, constant output
+
+
+BIT_EXACT_NODE_TESTS = {
+    "test_Conv2d", "test_Conv2d_no_bias", "test_Conv2d_padding", "test_Conv2d_strided", "test_Conv2d_depthwise",
+    "test_Conv2d_depthwise_padded", "test_Conv2d_depthwise_strided", "test_Conv2d_depthwise_with_multiplier",
+    "test_Conv2d_groups", "test_Conv2d_groups_thnn", "test_Linear", "test_Linear_no_bias", "test_Conv1d",
+    "test_Conv1d_groups", "test_Conv1d_pad1", "test_Conv1d_pad1size1", "test_Conv1d_pad2", "test_Conv1d_pad2size1",
+    "test_Conv1d_stride"}
+
+
+@pytest.mark.parametrize("name", lm.node_tests())
+def test_each_pytorch_node_test_is_bit_exact_or_refused_with_its_reason(name):
+    """Every PyTorch-converted node test of a CNN's operator families, on its recorded input at its own batch."""
+    row = lm.evaluate(name)
+    if name in BIT_EXACT_NODE_TESTS:
+        assert row["verdict"] == "bit-exact" and row["bytes"] > 0, row
+    else:
+        assert row["verdict"].startswith(("refused: node", "refused: model", "not quantized")), row
+        assert "differing" not in row or row["differing"] == 0
