@@ -7,7 +7,7 @@ and are taken as such. Requantisation follows onnxruntime's scale arithmetic (go
 golden/qladd.py), so each layer's bytes are onnxruntime's."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -15,7 +15,7 @@ import numpy as np
 from golden.isa import MachineConfig
 from golden.operand_checks import OperandError
 from golden.ops import Requant, lower_conv2d, lower_gemm
-from golden.placement import Placement
+from golden.placement import DramTensor, Placement
 from golden.qladd import constants_from_scales
 from golden.qops import (gap_multiplier, lookup_table, multipliers_from_scales, per_channel_requant,
                          pool_output_size, table_requantizer)
@@ -35,7 +35,6 @@ class Layer:
     macs: int = 0                     # multiply-accumulates of the whole batch
     alias: bool = False               # a layout move: the output is the input's bytes, no program
     emit: Callable | None = None      # (cfg, image, addr_of) -> list of Lowered, one per program segment
-    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -261,9 +260,7 @@ def qlinear_conv(ctx: Context, node) -> Layer:
         def one(xs, at):
             return lower_conv2d(ctx.cfg, xs[0], wl, bias, za, rq, strides, pads, at=at)
         macs = oh * ow * cout * c * kh * kw // group          # the model's MACs (a grouped conv runs group times more)
-    return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)),
-                 notes=["depthwise" if depthwise else f"{kh}x{kw}" + (f" group {group}" if group > 1 else ""),
-                        "per-channel" if sw.size > 1 else "per-tensor"])
+    return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)))
 
 
 def _matrix_input(node, a: QAct, batch: int) -> tuple[int, int, bool]:
@@ -296,12 +293,11 @@ def _gemm_layer(ctx, node, a: QAct, w: np.ndarray, bias, sw: np.ndarray, out_sca
     def emit(cfg, image, addr_of):
         if folded:                  # the whole batch is the M of one GEMM
             at = Placement(image, addr_of[out.buffer])
-            from golden.placement import DramTensor
             return [low(cfg, DramTensor(addr_of[a.buffer], (m, k)), w, bias, za, rq, at=at)]
         return [low(cfg, a.at(addr_of[a.buffer], b), w, bias, za, rq,
                     at=Placement(image, addr_of[out.buffer] + b * out.nbytes)) for b in range(ctx.graph.batch)]
     macs = m * k * nc * (1 if folded else ctx.graph.batch)
-    return Layer(node, [a], out, macs, emit=emit, notes=["per-channel" if sw.size > 1 else "per-tensor"])
+    return Layer(node, [a], out, macs, emit=emit)
 
 
 def qlinear_matmul(ctx: Context, node) -> Layer:

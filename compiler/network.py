@@ -3,7 +3,7 @@ activation arena and a program per layer (run one after another on the same DRAM
 layers), plus what the host needs: where to write the quantized input and where to read the output."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,10 +64,6 @@ class CompiledNetwork:
     regions: list[Region]
     arena_bytes: int
     activation_bytes: int                    # what the activations would take unshared
-    host_output_dequantized: bool = True
-    input_name: str = "input"
-    output_name: str = "output"
-    stats: dict = field(default_factory=dict)
 
     # -- the host's side ---------------------------------------------------------------------------------
     def dram_for(self, x: np.ndarray) -> bytes:
@@ -91,16 +87,13 @@ class CompiledNetwork:
         left: the output, and each program's instructions executed and statistics."""
         dram, last, stats = self.dram_for(x), None, []
         for j in range(len(self.segments)):
-            last = self._run(dram, j, last)
+            last = self.run_segment(dram, j, last)
             dram = last.dram
             stats.append({"executed": last.executed, **last.stats})
         return self.read_output(dram), stats
 
     def run_segment(self, dram, j: int, state: RunResult | None = None) -> RunResult:
         """Program j on `dram` (and, for a continuation, the scratchpad and accumulator of `state`)."""
-        return self._run(dram, j, state)
-
-    def _run(self, dram, j: int, state: RunResult | None = None) -> RunResult:
         seg = self.segments[j]
         keep = {"sp": state.sp, "acc": state.acc} if seg.continues and state is not None else {}
         res = Simulator(self.cfg, dram, record=False, **keep).run(seg.inst_base, seg.count)
@@ -235,14 +228,13 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
         image.alloc(arena)
         regions = [Region(b.name, "activation", b.addr, b.nbytes) for b in live.values()]
         segments = []
-        for la in layers:
-            if la.alias:
-                continue
+        for index, la in enumerate(la for la in layers if not la.alias):
             w0 = -(-image.top // 16) * 16        # the first put's (aligned) address
             lowered = la.emit(cfg, image, addr_of)
-            regions.append(Region(la.name, "weights", w0, image.top - w0)) if image.top > w0 else None
+            if image.top > w0:
+                regions.append(Region(la.name, "weights", w0, image.top - w0))
             body = [ins for low in lowered for ins in low.prog if ins.op != Op.HALT]
-            segments += _segments(la, body, len({s.layer_index for s in segments}))
+            segments += _segments(la, body, index)
         for s in segments:
             blob = isa.encode_program(s.prog)
             s.inst_base = image.put(np.frombuffer(blob, np.uint8))
@@ -253,9 +245,7 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
         raise CompileError(None, "DRAM", f"{e} (compile with a larger dram_bytes)") from None
     act_bytes = sum(b.nbytes for b in live.values())
     return CompiledNetwork(cfg, batch, layers, segments, bytes(image.data), act_in, act_out, addr_of[act_in.buffer],
-                           addr_of[act_out.buffer], regions, arena, act_bytes,
-                           host_output_dequantized=out_node is not None,
-                           input_name=graph.inputs[0].name, output_name=graph.outputs[0].name)
+                           addr_of[act_out.buffer], regions, arena, act_bytes)
 
 
 def compile_fitting(model, cfg: MachineConfig | None = None, batch: int = 1) -> CompiledNetwork:

@@ -31,6 +31,23 @@ def _program_limit():
         network.MAX_PROGRAM = int(os.environ["NPU8_MAX_PROGRAM"])
 
 
+def _network_programs(seq: ProgramSeq, net, x, want: bytes, k: int, origin: str, knobs):
+    """One run of a compiled network as ProgramItems `<stream>[k].<program>`: each program on the DRAM (and,
+    continuing, the SP and ACC) the golden model says the one before left; the last carries onnxruntime's output
+    bytes `want`."""
+    dram, state = net.dram_for(x), None
+    for j, seg in enumerate(net.segments):
+        last = j == len(net.segments) - 1
+        item = seq.item(k, dram, seg.inst_base, seg.count, f"{origin}, program {j} {seg.layer} ({seg.op})",
+                        knobs=knobs, reference=(net.output_addr, want, "onnxruntime") if last else None,
+                        continues=seg.continues)
+        item.set_name(f"{seq.stream}[{k}].{j}")
+        yield item
+        if not last:
+            state = net.run_segment(dram, j, state)
+            dram = bytes(state.dram)
+
+
 class NetworkSeq(ProgramSeq):
     stream = "network"
     layers: dict = {}             # item name -> (image, layer index, layer name, op, MACs of the run)
@@ -56,21 +73,11 @@ class NetworkSeq(ProgramSeq):
             want = host.to_storage(ref.run(x)[0], net.output)
             if first == 0 and os.environ.get("NPU8_NETWORK_CORRUPT_REFERENCE") == "1":   # the check's self-test
                 want = bytes([want[0] ^ 1]) + want[1:]
-            dram, state = net.dram_for(x), None
+            k = first + offset
             for j, seg in enumerate(net.segments):
-                name = f"{self.stream}[{first + offset}].{j}"
-                NetworkSeq.layers[name] = (first + offset, seg.layer_index, seg.layer, seg.op,
-                                           0 if seg.continues else macs[seg.layer_index])
-                last = j == len(net.segments) - 1
-                item = self.item(first + offset, dram, seg.inst_base, seg.count,
-                                 f"{wl.name} image {first + offset} layer {j} {seg.layer} ({seg.op})", knobs=knobs,
-                                 reference=(net.output_addr, want, "onnxruntime") if last else None,
-                                 continues=seg.continues)
-                item.set_name(name)
-                yield item
-                if not last:
-                    state = net.run_segment(dram, j, state)
-                    dram = bytes(state.dram)
+                NetworkSeq.layers[f"{self.stream}[{k}].{j}"] = (k, seg.layer_index, seg.layer, seg.op,
+                                                               0 if seg.continues else macs[seg.layer_index])
+            yield from _network_programs(self, net, x, want, k, f"{wl.name} image {k}", knobs)
             # make infer's progress bar: runs handed to the driver so far
             (context.out_dir() / "network_progress.txt").write_text(f"{first // batch + 1} {len(wl.images) // batch}\n")
 
@@ -100,15 +107,5 @@ class RandomNetworkSeq(ProgramSeq):
                 RandomNetworkSeq.skipped += 1
                 continue
             want = host.to_storage(Reference(mb).run(x)[0], net.output)
-            dram, state = net.dram_for(x), None
-            for j, seg in enumerate(net.segments):
-                last = j == len(net.segments) - 1
-                item = self.item(made, dram, seg.inst_base, seg.count, f"random network {what}, program {j} {seg.layer}",
-                                 knobs=knobs, reference=(net.output_addr, want, "onnxruntime") if last else None,
-                                 continues=seg.continues)
-                item.set_name(f"{self.stream}[{made}].{j}")
-                yield item
-                if not last:
-                    state = net.run_segment(dram, j, state)
-                    dram = bytes(state.dram)
+            yield from _network_programs(self, net, x, want, made, f"random network {what}", knobs)
             made += 1
