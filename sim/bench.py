@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from golden.counters import CYCLE_PARTS
 from sim import native
 from sim.blocks import get as get_block
 from sim.run import run_block
@@ -33,8 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"gemm_sp": 0.95, "gemm_dram": 0.85, "conv": 0.75}
 ALL_CASES = "gemm_sp,gemm_dram,conv,vadd_sp,vmax_sp,vsum_sp,vmac_sp,depthwise"
 VECTOR_PEAK = {"vadd_sp": 0.5, "vmax_sp": 1.0, "vsum_sp": 1.0, "vmac_sp": 1.0}   # elements (rows) per cycle
-CYCLE_PARTS = ("mac_active", "vec_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_vec", "stall_dep",
-               "stall_full", "stall_other")
 
 
 def generation_speed() -> dict:

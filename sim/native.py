@@ -20,7 +20,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from filelock import FileLock
+
+from golden.counters import COUNTERS
 
 from . import blocks
 from .hdl_params import hdl_parameters
@@ -89,6 +92,49 @@ def build(sim: str, params: dict, fast: list[str] | None = None) -> tuple[Path, 
         return exe, time.time() - t0
 
 
+DRAM_WORD = 16
+
+def dram_hex(image: bytes) -> str:
+    """An image as the DRAM model's $readmemh reads it: one 16-byte word a line, little-endian."""
+    words = np.frombuffer(image + bytes(-len(image) % DRAM_WORD), np.uint8).reshape(-1, DRAM_WORD)[:, ::-1]
+    return "\n".join(words.tobytes().hex(" ", DRAM_WORD).split(" ")) + "\n"
+
+
+@dataclass
+class Program:
+    """One program for `run_programs`: its DRAM image (None: the DRAM the program before left), where its
+    instructions are, and the DRAM model's latency (no backpressure)."""
+    image: bytes | None
+    inst_base: int
+    inst_count: int
+    latency: int = 100
+
+
+def run_programs(programs: list[Program], params: dict, workdir: Path, sim: str = "verilator",
+                 budget: int = 2**31 - 1) -> list[dict]:
+    """Each program's counters (COUNTERS by name, and `code`), run in turn natively on one DRAM: the cycle
+    model's measurements at the speed of the RTL (docs/timing.md)."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for k, p in enumerate(programs):
+        name = "-"
+        if p.image is not None:
+            name = f"prog{k:05d}.hex"
+            (workdir / name).write_text(dram_hex(p.image))
+        lines.append(f"{name} {p.inst_base} {p.inst_count} {p.latency} 0 0 0 0 0 1 0 0 -1 {budget}")
+    (workdir / "manifest.txt").write_text("\n".join(lines) + "\n")
+    r = run(sim, workdir / "manifest.txt", params, timeout=24 * 3600)
+    out = []
+    for line in r.programs:
+        m = _ENDING.match(line)
+        if not m:
+            raise RuntimeError(f"native {sim} run in {workdir}: {line}")
+        out.append({"code": int(m.group(1)), **dict(zip(COUNTERS, map(int, m.group(3).split())))})
+    return out
+
+
+_ENDING = re.compile(r"program \d+: code (\d+) index (\d+) counters ([\d ]+?) axi_violation")
 _TOTAL = re.compile(r"native: (\d+) programs, (\d+) cycles from START to the end of each, (\d+) cycles simulated")
 
 

@@ -2,11 +2,9 @@
 that every cycle of a run is MAC-active, vector-active or stalled for exactly one cause."""
 from __future__ import annotations
 
-COUNTER_BASE = 0x40
-COUNTERS = ("cycles", "stall_dep", "stall_full", "retired", "mac_active", "stall_weight", "stall_dma_rd",
-            "stall_dma_wr", "rd_bytes", "wr_bytes", "stall_other", "vec_active", "stall_vec")
-CYCLE_PARTS = ("mac_active", "vec_active", "stall_weight", "stall_dma_rd", "stall_dma_wr", "stall_vec", "stall_dep",
-               "stall_full", "stall_other")
+from golden.counters import COUNTER_BASE, COUNTERS, CYCLE_PARTS
+
+__all__ = ["COUNTER_BASE", "COUNTERS", "CYCLE_PARTS", "cycle_invariant_error"]
 
 
 def cycle_invariant_error(counters: dict) -> str | None:

@@ -32,6 +32,7 @@ from cocotb.queue import Queue
 from cocotb.triggers import RisingEdge, SimTimeoutError, Timer, ValueChange, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
+from sim.native import DRAM_WORD, dram_hex
 from verif.common import context, probes
 from verif.common.clock_reset import CLOCK_NS, clock_cycles, cycle
 from verif.common.counters import COUNTER_BASE, COUNTERS
@@ -43,16 +44,9 @@ from .top_items import DramKnobs, ProgramResult, ProgramStart, ProgramTag
 
 CTRL, STATUS, ERR_CODE, ERR_INDEX, INST_BASE, INST_COUNT, IRQ_STATUS = 0x00, 0x04, 0x08, 0x0C, 0x10, 0x14, 0x18
 START = 1
-DRAM_WORD = 16
 # the collectors' FILE parameters
 ACC_ROWS_FILE, DRAM_WRITES_FILE, VEC_ROWS_FILE = "acc_rows.txt", "dram_writes.txt", "vec_rows.txt"
 COLLECTORS = ("acc", "dram", "vec")
-
-
-def dram_hex(image: bytes) -> str:
-    """An image as the DRAM model's $readmemh reads it: one 16-byte word a line, little-endian."""
-    words = np.frombuffer(image + bytes(-len(image) % DRAM_WORD), np.uint8).reshape(-1, DRAM_WORD)[:, ::-1]
-    return "\n".join(words.tobytes().hex(" ", DRAM_WORD).split(" ")) + "\n"
 
 
 class _Toggles:

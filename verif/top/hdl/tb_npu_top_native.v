@@ -6,7 +6,8 @@
 // counters so that the bench can check they equal the cocotb run's. One manifest line a program:
 //     <image file> <inst_base> <inst_count> <latency> <stall ar r aw w b> <seed> <err_lo> <err_hi>
 //         <reset_after, or -1> <budget>          (one line, wrapped here)
-// (numbers in decimal). Tile collectors are off: this is the design and its testbench, not the environment.
+// (numbers in decimal; the image `-` keeps the DRAM the program before left, as a network's programs run in
+// turn on one memory). Tile collectors are off: this is the design and its testbench, not the environment.
 `timescale 1ns / 1ps
 module tb_npu_top_native #(
     parameter integer N            = 8,
@@ -113,9 +114,11 @@ module tb_npu_top_native #(
         while (got == 14) begin
             latency = lat[15:0]; seed = sd; st_ar = sar[7:0]; st_r = sr[7:0]; st_aw = saw[7:0]; st_w = sw[7:0];
             st_b = sb[7:0]; err_lo = elo; err_hi = ehi;
-            u_tb.u_dram.load_file = image;
-            @(negedge clk) dram_load = 1'b1;
-            @(negedge clk) dram_load = 1'b0;
+            if (image != "-") begin                                 // "-": run on the DRAM the last program left
+                u_tb.u_dram.load_file = image;
+                @(negedge clk) dram_load = 1'b1;
+                @(negedge clk) dram_load = 1'b0;
+            end
             csr_write(INST_BASE, base[31:0]);
             csr_write(INST_COUNT, count[31:0]);
             start_cycle = u_tb.tb_cycle;
