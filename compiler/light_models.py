@@ -190,6 +190,19 @@ def _prefix(model_bytes: bytes, upto: str) -> bytes | None:
     return out.SerializeToString()
 
 
+def runnable_prefix(name: str, seed: int = 1) -> tuple[bytes, np.ndarray]:
+    """(the quantized model, or the part of it before the first node the accelerator refuses; one input)."""
+    q, x = prepare(name, seed)
+    try:
+        compile_fitting(q, MACHINE, batch=int(x.shape[0]))
+        return q, x
+    except CompileError as e:
+        pre = _prefix(q, e.node[0]) if e.node is not None else None
+        if pre is None:
+            raise
+        return pre, x
+
+
 def _quant_of(m, nodes, t):
     """(scale, zero point) names tensor t is quantized with (its producer's output parameters)."""
     for n in nodes:

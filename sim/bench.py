@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from golden.counters import CYCLE_PARTS
-from sim import native
+from sim import native, network_bench
 from sim.blocks import get as get_block
 from sim.run import run_block
 from sim.runner import SIMULATORS
@@ -52,6 +52,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-sim-speed", action="store_true", help="skip the smoke runs that measure both simulators")
+    ap.add_argument("--networks", default=",".join(network_bench.NAMES),
+                    help="bench networks to run whole on the RTL (natively) beside the cycle model; '' for none")
+    ap.add_argument("--layer-by-layer", default=network_bench.LAYER_BY_LAYER,
+                    help="of those, the networks whose distinct layers alone run on the RTL (the model for the rest)")
     args = ap.parse_args(argv)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -93,6 +97,9 @@ def _measure(args, out_dir: Path, report: dict) -> int:
                 row["c"], row["native_check"] = _native(rec / case, bench_params, "verilator", per_program=True)
                 _utilisation(report, case, b)
     os.environ["NPU8_TILE_MONITORS"] = "1"
+    if args.networks:
+        report["networks"] = network_bench.run(args.networks.split(","), out_dir / "networks",
+                                               layer_by_layer=set(args.layer_by_layer.split(",")) - {""})
 
     for sim in () if args.no_sim_speed else SIMULATORS:
         row = speed.setdefault(f"smoke mix ({sim})", {})
@@ -110,20 +117,25 @@ def _measure(args, out_dir: Path, report: dict) -> int:
         report["nightly"] = _nightly_throughput(out_dir, args.seed)
 
     lines = ["# npu8 benchmark", "", "## MAC utilisation (N=8, DRAM latency 100 cycles, 128-bit bus)", "",
-             "| case | MACs | cycles | utilisation | target | MAC-active | vec-active | weight | DMA rd | DMA wr | vec stall "
-             "| dep | full | other |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| case | MACs | cycles | predicted (model error) | utilisation | target | MAC-active | vec-active | weight "
+             "| DMA rd | DMA wr | vec stall | dep | full | other |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for case, u in report["utilisation"].items():
         if case in report["vector"]:
             continue
         br = u["breakdown"]
-        lines.append(f"| {case} | {u['macs']:,} | {u['cycles']:,} | {100 * u['utilisation']:.1f} % | "
-                     f"{100 * (u['target'] or 0):.0f} % | " + " | ".join(f"{100 * br[k]:.1f} %" for k in br) + " |")
+        lines.append(f"| {case} | {u['macs']:,} | {u['cycles']:,} | {u['predicted']:,} ({100 * u['model_error']:+.2f} %) | "
+                     f"{100 * u['utilisation']:.1f} % | {100 * (u['target'] or 0):.0f} % | "
+                     + " | ".join(f"{100 * br[k]:.1f} %" for k in br) + " |")
     if report["vector"]:
         lines += ["", "## Vector unit (N=8; operands in the scratchpad, except depthwise: lowered, from DRAM)", "",
-                  "| case | work | cycles | peak | measured | of peak | where the rest goes |", "|---|---|---|---|---|---|---|"]
+                  "| case | work | cycles | predicted (model error) | peak | measured | of peak | where the rest goes |",
+                  "|---|---|---|---|---|---|---|---|"]
         for case, v in report["vector"].items():
-            lines.append(f"| {case} | {v['work']} | {v['cycles']:,} | {v['peak']} | {v['measured']} | "
-                         f"{100 * v['of_peak']:.1f} % | {v['gap']} |")
+            u = report["utilisation"][case]
+            lines.append(f"| {case} | {v['work']} | {v['cycles']:,} | {u['predicted']:,} ({100 * u['model_error']:+.2f} %) "
+                         f"| {v['peak']} | {v['measured']} | {100 * v['of_peak']:.1f} % | {v['gap']} |")
+    if report.get("networks"):
+        lines += ["", network_bench.markdown(report["networks"])]
     lines += ["", "## Simulation speed (simulated cycles per second)", "",
               "(a) cocotb, every tile scored; (b) cocotb, tile monitors off; (c) native (no cocotb, same RTL and "
               "programs)", "", "| run | a | b | c | a/c | native counters |", "|---|---|---|---|---|---|"]
@@ -149,6 +161,7 @@ def _utilisation(report: dict, case: str, b: dict):
     c, n2 = b["counters"], b["n"] ** 2
     report["utilisation"][case] = {
         "macs": b["macs"], "cycles": c["cycles"], "utilisation": b["macs"] / (n2 * c["cycles"]),
+        "predicted": b["predicted"]["cycles"], "model_error": b["predicted"]["cycles"] / c["cycles"] - 1,
         "target": TARGETS.get(case), "breakdown": {k: c[k] / c["cycles"] for k in CYCLE_PARTS},
         "dma_bytes": c["rd_bytes"] + c["wr_bytes"], "instructions": b["instructions"]}
     n, cyc = b["n"], c["cycles"]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyuvm
 
+from golden.cycle_model import CycleModel
 from verif.common import context
 from verif.common.components import ItemListSeq
 
@@ -47,7 +48,8 @@ class TopBenchTest(TopBaseTest):
             for (it, measured), r in zip(programs, runs):
                 if measured:
                     work = it.work()
-                    out[case] = {"counters": r.counters, "macs": work.macs, "vector_macs": work.vector_macs,
+                    pred = CycleModel(self.cfg.machine, it.knobs.latency).run(it.instructions())
+                    out[case] = {"counters": r.counters, "predicted": pred.counters, "macs": work.macs, "vector_macs": work.vector_macs,
                                  "vector_reads": work.vector_reads, "n": self.cfg.machine.n,
                                  "instructions": it.inst_count, "wall_s": wall, "sim_cycles": total,
                                  "cycles_per_s": total / wall, "tiles": dict(sb.tiles)}

@@ -85,6 +85,16 @@ def test_a_network_output_differing_from_onnxruntime_fails(tmp_path, monkeypatch
         out.failures[0]
 
 
+def test_a_conservative_hazard_check_fails_the_performance_check(tmp_path, monkeypatch):
+    """A hazard check made more conservative (every two SP ranges conflict) leaves every byte right -- the tiles
+    and onnxruntime's output pass -- and only the cycle model's performance check catches the lost overlap."""
+    monkeypatch.setenv("NPU8_IMAGES", "1")
+    msg = run_expecting_fault("npu_top", "verilator", "NPU8_FAULT_HAZARD_CONSERVATIVE", "TopNetworkTest", tmp_path)
+    assert re.search(r"performance: network\[0\]\.\d+ .*over the cycle model's [\d,]+ \(limit 10 %\): measured "
+                     r".*stall_dep \+", msg), msg
+    assert "env.perf:" in msg and "env.scoreboard" not in msg, msg
+
+
 def test_a_network_cut_into_continuation_programs_runs_on_the_rtl(tmp_path, monkeypatch):
     """Layers cut every 12 instructions (NPU8_MAX_PROGRAM): each continuation program restarts with the CONFIG
     and VCONFIG in force and runs on the SP and ACC the program before left, on the chip as on the golden model;

@@ -15,6 +15,7 @@ from verif.common.env_config import EnvConfig
 
 if TYPE_CHECKING:
     from .top_bfm import TopBfm
+    from .top_items import DramKnobs
     from .top_driver import ProgramRecord
 
 
@@ -24,6 +25,7 @@ class TopEnvConfig(EnvConfig):
     bfm: TopBfm                 # the testbench's signal level: the driver drives it, the monitors read its queues
     tile_monitors: bool = True  # the tile monitors and collectors (a benchmark turns them off; final checks stay)
     record: ProgramRecord | None = None   # every program driven, for the native baseline (NPU8_RECORD=<dir>)
+    knobs: DramKnobs | None = None        # every program's DRAM settings when set (a performance test's fixed ones)
     # set by the tile scoreboard at its first mismatch: the sequences and the test stop issuing programs, so
     # that a failing test's report is its first bad tile (or its hang)
     stop: Event = field(default_factory=Event)

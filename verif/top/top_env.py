@@ -2,7 +2,7 @@
 tile scoreboard (golden-model predictor inside) and the coverage collector, connected by analysis ports:
 
     program monitor  ap_start -> scoreboard.predictor -> scoreboard (expected tiles, final state)
-                     ap_end   -> scoreboard.end_export, coverage, runs
+                     ap_end   -> scoreboard.end_export, perf (cycles against the cycle model), coverage, runs
     acc monitor      ap       -> scoreboard.acc_export
     vec monitor      ap       -> scoreboard.vec_export
     dram monitor     ap       -> scoreboard.dram_export
@@ -15,6 +15,7 @@ from pyuvm import uvm_env
 from verif.common.analysis import QueueMonitor
 from verif.common.components import Collector
 
+from .perf_scoreboard import PerfScoreboard
 from .tile_scoreboard import TileScoreboard
 from .top_config import TopEnvConfig
 from .top_coverage import TopCoverage
@@ -33,6 +34,7 @@ class TopEnv(uvm_env):
             self.dram_monitor = QueueMonitor("dram_monitor", self, "dram_writes")
             self.vec_monitor = QueueMonitor("vec_monitor", self, "vec_writes")
         self.scoreboard = TileScoreboard("scoreboard", self)
+        self.perf = PerfScoreboard("perf", self)
         self.coverage = TopCoverage("coverage", self)
         self.runs = Collector("runs", self)          # every ProgramResult, for the test's summary and the bench
 
@@ -40,6 +42,7 @@ class TopEnv(uvm_env):
         mon = self.agent.monitor
         mon.ap_start.connect(self.scoreboard.predictor.analysis_export)
         mon.ap_end.connect(self.scoreboard.end_export.analysis_export)
+        mon.ap_end.connect(self.perf.analysis_export)
         mon.ap_end.connect(self.coverage.analysis_export)
         mon.ap_end.connect(self.runs.analysis_export)
         if self.tile_monitors:

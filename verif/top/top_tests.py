@@ -23,6 +23,7 @@ from verif.common.base_test import BaseTest
 from .seq_lib import (BusErrorStreamSeq, ChainSeq, ConvSeq, ErrorStreamSeq, GemmSeq, HazardStreamSeq, LegalityCheckSeq,
                       LegalStreamSeq, NetworkSeq, RandomNetworkSeq, ResetMidProgramSeq, SolverStreamSeq, VectorOpSeq)
 from .top_bfm import TopBfm
+from .top_items import DramKnobs
 from .top_driver import ProgramRecord
 from .top_env import TopEnv, TopEnvConfig
 
@@ -185,6 +186,24 @@ class TopLegalityChecksTest(TopBaseTest):
 @pyuvm.test()
 class TopResetTest(TopBaseTest):
     sequences = ((ResetMidProgramSeq, 3),)
+
+
+@pyuvm.test()
+class TopPerfTest(TopBaseTest):
+    """The performance check on: directed operator and network streams, every program at DRAM latency 100 with no
+    backpressure, each held to the cycle model (perf_scoreboard.py: more than 10 % over its prediction fails,
+    with the counter breakdown)."""
+    sequences = ((GemmSeq, 3), (ConvSeq, 3), (ChainSeq, 2), (VectorOpSeq, 7), (NetworkSeq, 1), (RandomNetworkSeq, 6))
+
+    def build_phase(self):
+        super().build_phase()
+        self.cfg.knobs = DramKnobs()
+
+    async def body(self):
+        await super().body()
+        ran = sum(1 for r in self.env.runs.items if r.program is not None)
+        assert self.env.perf.compared == ran > 0, \
+            f"the performance check compared {self.env.perf.compared} of the {ran} programs run"
 
 
 @pyuvm.test()
