@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from golden.cycle_model import CycleModel
 from golden.isa import MachineConfig
 
 from .errors import CompileError
@@ -66,27 +67,35 @@ def cmd_compile(args) -> int:
     return 0
 
 
-def _layer_table(net: CompiledNetwork, cycles: dict | None, images: int | None) -> str:
-    """Per layer: instructions, MACs, and (RTL runs) cycles per image and MAC utilisation of N² per cycle."""
+def _layer_table(net: CompiledNetwork, cycles: dict | None, images: int | None, latency: int = 100) -> str:
+    """Per layer: instructions, MACs, the cycle model's cycles (DRAM latency `latency`, no backpressure), and (RTL
+    runs) the measured cycles per run, the model's error and MAC utilisation of N² per cycle."""
     n2 = net.cfg.n ** 2
-    rows = [f"{'#':>2s}  {'layer':<28s} {'op':<26s} {'instructions':>12s} {'MACs':>9s} {'cycles':>9s} {'MAC util':>8s}"]
+    model = CycleModel(net.cfg, latency)
+    rows = [f"{'#':>2s}  {'layer':<28s} {'op':<26s} {'instructions':>12s} {'MACs':>9s} {'predicted':>9s} {'cycles':>9s} "
+            f"{'error':>7s} {'MAC util':>8s}"]
     layers = [la for la in net.layers if not la.alias]
-    tot_c = 0
+    tot_c = tot_p = 0
     for j, la in enumerate(layers):
         segs = [s for s in net.segments if s.layer_index == j]
         c = cycles.get(j) if cycles else None
+        pred = sum(model.run(s.prog).cycles for s in segs)
         tot_c += c or 0
-        util = f"{la.macs / (n2 * c) * 100:7.1f}%" if c and la.macs else "-"
+        tot_p += pred
+        util = f"{la.macs / (n2 * (c or pred)) * 100:7.1f}%" if la.macs else "-"
+        err = f"{100 * (pred / c - 1):+6.1f}%" if c else "-"
         rows.append(f"{j:2d}  {la.name[:28]:<28s} {la.node.op_type:<26s} {sum(s.count for s in segs):12d} {la.macs:9d} "
-                    f"{(f'{c:9.0f}' if c else '-'):>9s} {util:>8s}")
+                    f"{pred:9d} {(f'{c:9.0f}' if c else '-'):>9s} {err:>7s} {util:>8s}")
     macs = sum(la.macs for la in layers)
-    util = f"{macs / (n2 * tot_c) * 100:7.1f}%" if tot_c else "-"
-    rows.append(f"{'':2s}  {'total':<28s} {'':<26s} {sum(s.count for s in net.segments):12d} {macs:9d} "
-                f"{(f'{tot_c:9.0f}' if tot_c else '-'):>9s} {util:>8s}")
-    rows.append(f"(instructions, MACs and cycles per run of {net.batch} image{'s' if net.batch > 1 else ''}; MAC util "
-                f"is MACs / (N² · cycles), N = {net.cfg.n})")
+    util = f"{macs / (n2 * (tot_c or tot_p)) * 100:7.1f}%"
+    err = f"{100 * (tot_p / tot_c - 1):+6.1f}%" if tot_c else "-"
+    rows.append(f"{'':2s}  {'total':<28s} {'':<26s} {sum(s.count for s in net.segments):12d} {macs:9d} {tot_p:9d} "
+                f"{(f'{tot_c:9.0f}' if tot_c else '-'):>9s} {err:>7s} {util:>8s}")
+    rows.append(f"(instructions, MACs and cycles per run of {net.batch} image{'s' if net.batch > 1 else ''}; predicted: "
+                f"the cycle model (golden/cycle_model.py) at DRAM latency {latency}; MAC util is MACs / (N² · cycles), "
+                f"N = {net.cfg.n}, of the measured cycles where there are some)")
     if cycles is None:
-        rows.append("(cycles: run make infer with SIM=verilator or icarus; the golden model counts no time)")
+        rows.append("(measured cycles: run make infer with SIM=verilator or icarus; the golden model counts no time)")
     return "\n".join(rows)
 
 

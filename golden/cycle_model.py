@@ -29,6 +29,19 @@ LOADS_IN_FLIGHT = 128   # load_unit.v LA
 NEVER = -(1 << 62)
 
 
+@dataclass(frozen=True)
+class Features:
+    """Hardware the model can time besides the RTL as built (all off = the RTL): what a change would buy,
+    predicted before it is built (docs/cycle_model.md)."""
+    weight_port: bool = False       # MATMUL weights on a scratchpad read port of their own, into the shadow bank
+                                    # while the last tile's activations stream: a MATMUL costs m + 1, not m + N + 1
+    store_bursts: bool = False      # a STORE sends elements in consecutive DRAM words as one burst (<= 16 beats)
+    store_early_release: bool = False   # a STORE's ACC rows free once read, not once its writes are answered
+
+
+RTL = Features()
+
+
 @dataclass
 class Prediction:
     cycles: int
@@ -114,8 +127,8 @@ class _Fetch:
 
 
 class CycleModel:
-    def __init__(self, cfg: MachineConfig, latency: int = 100, bus_bytes: int = 16):
-        self.cfg, self.lat, self.bus = cfg, int(latency), int(bus_bytes)
+    def __init__(self, cfg: MachineConfig, latency: int = 100, bus_bytes: int = 16, features: Features = RTL):
+        self.cfg, self.lat, self.bus, self.hw = cfg, int(latency), int(bus_bytes), features
 
     # ---- the units ---------------------------------------------------------------------------------------------
 
@@ -167,14 +180,16 @@ class CycleModel:
         ev["stall_dma_rd"].extend(prev[waiting] + 1, t[waiting])
         return int(produce[-1]) + 3, d * eb
 
-    def _store(self, ins: Instr, s: int, ev) -> int:
-        """STORE latched at s: its done cycle."""
+    def _store(self, ins: Instr, s: int, ev) -> tuple[int, int]:
+        """STORE latched at s: (its done cycle, the cycle after its last ACC read)."""
         eb = element_bytes(ins)
         addr = _element_offsets(ins)
         beats = _beats(addr, eb, self.bus)
         e = len(addr)
         first_read = s + 1 + (2 if ins.pc else 0)
         visible = first_read + np.arange(e) + (4 if ins.quant else 2)
+        if self.hw.store_bursts:
+            return self._store_bursts(addr, eb, visible, ev)
         # the W path takes a transfer every 4 + beats cycles (the reader, one element a cycle and at most EQ
         # ahead, never holds it back): fire_k = max(visible_k, fire_(k-1) + 4 + beats_(k-1))
         spacing = np.concatenate([[0], np.cumsum(4 + beats[:-1])])
@@ -184,7 +199,33 @@ class CycleModel:
         ev["stall_dma_wr"].extend(fire + 1, fire + 3)
         ev["stall_dma_wr"].extend(fire[:-1] + 3 + beats[:-1], fire[:-1] + 4 + beats[:-1])
         ev["stall_dma_wr"].add(last_beat + 1, done + 1)
-        return done
+        # the reader is at most EQ elements ahead of the writer
+        last_read = int(max(first_read + e - 1, fire[max(0, e - 5)] + 4 + beats[max(0, e - 5)])) if e > 4 else first_read + e - 1
+        return done, last_read + 1
+
+    def _store_bursts(self, addr: np.ndarray, eb: int, visible: np.ndarray, ev) -> tuple[int, int]:
+        """Elements whose words follow on (or share) the last one's go in one burst of at most 16 beats, not
+        across 4 KiB; a burst costs 4 cycles and then a beat per word or per element, whichever is more."""
+        w0, w1 = addr // self.bus, (addr + eb - 1) // self.bus
+        t = NEVER
+        first = 0
+        last_beat = 0
+        e = len(addr)
+        k = 0
+        while k < e:
+            j = k
+            while (j + 1 < e and w0[j + 1] in (w1[j], w1[j] + 1) and w1[j + 1] - w0[k] < 16
+                   and w1[j + 1] // 256 == w0[k] // 256):
+                j += 1
+            words, elems = int(w1[j] - w0[k] + 1), j - k + 1
+            fire = max(int(visible[k]), t)
+            ev["stall_dma_wr"].add(fire + 1, fire + 3)
+            last_beat = fire + 3 + max(words, elems)
+            t = last_beat + 1
+            k = j + 1
+        done = last_beat + self.lat + 3
+        ev["stall_dma_wr"].add(last_beat + 1, done + 1)
+        return done, int(visible[-1]) - 2
 
     # ---- the program -------------------------------------------------------------------------------------------
 
@@ -195,7 +236,7 @@ class CycleModel:
                                         "vec_busy", "stall_dep", "stall_full")}
         issue = np.full(count, -1, np.int64)
         done = np.full(count, -1, np.int64)
-        queued: dict[str, list] = {q: [] for q in QUEUES}      # (done, footprint) of the last QDEPTH entries
+        queued: dict[str, list] = {q: [] for q in QUEUES}      # (done, footprint parts) of the last QDEPTH entries
         unit_free = {q: 0 for q in QUEUES}                     # the unit's previous done
         retired = rd_bytes = wr_bytes = 0
         take_at = np.zeros(count, np.int64)
@@ -225,9 +266,10 @@ class CycleModel:
             for q2 in QUEUES:
                 if q2 == q:
                     continue
-                for d2, fp2 in queued[q2]:
-                    if d2 + 1 > hz and conflict(fp, fp2):
-                        hz = d2 + 1
+                for _, parts in queued[q2]:
+                    for d2, fp2 in parts:
+                        if d2 + 1 > hz and conflict(fp, fp2):
+                            hz = d2 + 1
             mine = queued[q]
             slot = mine[-QDEPTH][0] + 1 if len(mine) >= QDEPTH else head
             take = max(head, hz, slot)
@@ -243,7 +285,7 @@ class CycleModel:
                 dn, nb = self._load(ins, s, ev)
                 rd_bytes += nb
             elif q == "store":
-                dn = self._store(ins, s, ev)
+                dn, acc_free = self._store(ins, s, ev)
                 wr_bytes += ins.y * ins.x * element_bytes(ins)
             elif q == "vector":
                 reads = vector_reads(ins)
@@ -254,7 +296,11 @@ class CycleModel:
                 dn = self._matmul(ins, take, mm_hist, ev)
             done[i] = dn
             unit_free[q] = dn
-            mine.append((dn, fp))
+            parts = [(dn, fp)]                  # (the cycle it holds them to, the footprint)
+            if q == "store" and self.hw.store_early_release:
+                parts = [(dn, {k: v for k, v in fp.items() if not k.startswith("acc")}),
+                         (acc_free - 1, {k: v for k, v in fp.items() if k.startswith("acc")})]
+            mine.append((dn, parts))
             if len(mine) > QDEPTH:
                 del mine[0]
             all_done = max(all_done, dn)
@@ -264,6 +310,8 @@ class CycleModel:
         return self._resolve(prog, end, ev, issue, done, retired, rd_bytes, wr_bytes)
 
     def _matmul(self, ins: Instr, take: int, hist: list, ev) -> int:
+        if self.hw.weight_port:
+            return self._matmul_weight_port(ins, take, hist, ev)
         n, m = self.cfg.n, ins.m
         s = take + 1
         if hist:
@@ -279,6 +327,31 @@ class CycleModel:
         a1 = a0 + m - 1
         dn = a1 + 2 * n
         ev["stall_weight"].add(w0, w0 + n)
+        ev["mac_active"].add(a0, a1 + 1)
+        hist.append((s, a0, a1, dn, m))
+        if len(hist) > 2:
+            del hist[0]
+        return dn
+
+    def _matmul_weight_port(self, ins: Instr, take: int, hist: list, ev) -> int:
+        """Weights on their own port: tile k's weights fill the shadow bank (free once tile k-2 has left the
+        array, and once tile k-1 swapped in) while tile k-1's activations stream on the activation port."""
+        n, m = self.cfg.n, ins.m
+        s = take + 1
+        if hist:
+            s = max(s, hist[-1][0] + hist[-1][4] + 1)
+        if len(hist) >= 2:
+            s = max(s, hist[-2][3] + 1)
+        w0 = s + 4
+        if len(hist) >= 2:
+            w0 = max(w0, hist[-2][3] + 1)
+        if hist:
+            w0 = max(w0, hist[-1][1] + 1)
+        ready = max(s + 4, hist[-1][2] + 1 if hist else 0)
+        a0 = max(ready, w0 + n)
+        a1 = a0 + m - 1
+        dn = a1 + 2 * n
+        ev["stall_weight"].add(ready, a0)
         ev["mac_active"].add(a0, a1 + 1)
         hist.append((s, a0, a1, dn, m))
         if len(hist) > 2:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from compiler.bench_networks import NAMES, quantized
 from compiler.network import compile_fitting
-from golden.isa import MachineConfig
+from golden.isa import MachineConfig, Op
 
 from . import network_perf
 
@@ -23,8 +23,9 @@ __all__ = ["LAYER_BY_LAYER", "NAMES", "markdown", "run"]
 
 def _signature(seg) -> tuple:
     """A program's timing-relevant form: every field but DRAM addresses (a repeated layer's twin differs only
-    in where its tensors are)."""
-    return tuple((int(i.op), tuple(sorted((k, v) for k, v in i.f.items() if k != "addr"))) for i in seg.prog)
+    in where its tensors are, and in its requantisation constants)."""
+    return tuple((int(i.op), () if i.op in (Op.CONFIG, Op.VCONFIG) else tuple(sorted((k, v) for k, v in i.f.items()
+                                                                                if k != "addr"))) for i in seg.prog)
 
 
 def _one(name: str, workdir: Path, distinct_only: bool) -> dict:

@@ -1,5 +1,5 @@
 """make infer on the RTL: the digits network through TopNetworkTest on each simulator, the report read back
-from the run (images bit-exact, accuracy, the per-layer table with cycles)."""
+from the run (images bit-exact, accuracy, the per-layer table with the measured cycles beside the cycle model's)."""
 import pytest
 
 from compiler.cli import main
@@ -13,6 +13,9 @@ def test_make_infer_runs_the_digits_network_on_the_rtl(sim, tmp_path, capsys):
     assert "images bit-exact with onnxruntime: 2 / 2 (0 of 20 output bytes differ)" in out, out
     table = [ln for ln in out.splitlines() if "QLinearConv" in ln]
     assert len(table) == 5 and all(ln.split()[-1].endswith("%") for ln in table), out     # cycles and MAC use
+    for ln in table:                      # the cycle model's prediction beside the measured cycles, within 5 %
+        pred, meas, err = ln.split()[-4:-1]
+        assert abs(float(err.rstrip("%"))) <= 5 and abs(int(pred) / float(meas) - 1) <= 0.05, ln
     assert (tmp_path / "network.json").is_file()
 
 
