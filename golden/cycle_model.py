@@ -20,7 +20,7 @@ import numpy as np
 from .checks import element_bytes, vector_reads
 from .counters import CYCLE_PARTS
 from .footprint import conflict, footprint
-from .isa import MEM_ACC, QUEUE, QUEUES, WINDOW_OPS, Instr, MachineConfig, Op
+from .isa import QUEUE, QUEUES, Instr, MachineConfig, Op
 
 CHUNK = 8               # instructions a fetch transfer brings (ctrl.v CHUNK), one transfer in flight
 FETCH_SLOTS = 16        # the fetch buffer (2 * CHUNK)
@@ -31,10 +31,11 @@ NEVER = -(1 << 62)
 
 @dataclass(frozen=True)
 class Features:
-    """Hardware the model can time besides the RTL as built (all off = the RTL): what a change would buy,
-    predicted before it is built (docs/cycle_model.md)."""
-    weight_port: bool = False       # MATMUL weights on a scratchpad read port of their own, into the shadow bank
+    """Hardware the model can time besides the RTL as built (the defaults are the RTL): what a change would buy,
+    predicted before it is built, and what one bought (docs/cycle_model.md)."""
+    weight_port: bool = True        # MATMUL weights on a scratchpad read port of their own, into the shadow bank
                                     # while the last tile's activations stream: a MATMUL costs m + 1, not m + N + 1
+                                    # (built: rtl/compute/compute_unit.v; False times the RTL before it)
     store_bursts: bool = False      # a STORE sends elements in consecutive DRAM words as one burst (<= 16 beats)
     store_early_release: bool = False   # a STORE's ACC rows free once read, not once its writes are answered
 
@@ -208,7 +209,6 @@ class CycleModel:
         across 4 KiB; a burst costs 4 cycles and then a beat per word or per element, whichever is more."""
         w0, w1 = addr // self.bus, (addr + eb - 1) // self.bus
         t = NEVER
-        first = 0
         last_beat = 0
         e = len(addr)
         k = 0
@@ -230,7 +230,7 @@ class CycleModel:
     # ---- the program -------------------------------------------------------------------------------------------
 
     def run(self, prog: list[Instr]) -> Prediction:
-        cfg, n, lat = self.cfg, self.cfg.n, self.lat
+        cfg, lat = self.cfg, self.lat
         count = len(prog)
         ev = {k: _Intervals() for k in ("mac_active", "vec_active", "stall_weight", "stall_dma_rd", "stall_dma_wr",
                                         "vec_busy", "stall_dep", "stall_full")}
@@ -315,7 +315,7 @@ class CycleModel:
         n, m = self.cfg.n, ins.m
         s = take + 1
         if hist:
-            ps, pa0, pa1, pdone, pm = hist[-1]
+            ps, pa0, pa1, pdone, pm, _ = hist[-1]
             s = max(s, ps + n + pm + 1, pa1 - 8)
         w0 = s + 4
         if len(hist) >= 2:
@@ -328,32 +328,34 @@ class CycleModel:
         dn = a1 + 2 * n
         ev["stall_weight"].add(w0, w0 + n)
         ev["mac_active"].add(a0, a1 + 1)
-        hist.append((s, a0, a1, dn, m))
+        hist.append((s, a0, a1, dn, m, s))
         if len(hist) > 2:
             del hist[0]
         return dn
 
     def _matmul_weight_port(self, ins: Instr, take: int, hist: list, ev) -> int:
-        """Weights on their own port: tile k's weights fill the shadow bank (free once tile k-2 has left the
-        array, and once tile k-1 swapped in) while tile k-1's activations stream on the activation port."""
+        """Weights on their own port: tile k's weight reads start once its entry is visible and is at most one
+        behind the head (tile k-2 done), one after the other tile's; they enter the shadow bank once tile k-1
+        swapped in (and k-2 left the array) while tile k-1's activations stream on the activation port."""
         n, m = self.cfg.n, ins.m
-        s = take + 1
+        s = w_start = take + 1
         if hist:
             s = max(s, hist[-1][0] + hist[-1][4] + 1)
+            w_start = max(w_start, hist[-1][5] + n)
         if len(hist) >= 2:
             s = max(s, hist[-2][3] + 1)
-        w0 = s + 4
+            w_start = max(w_start, hist[-2][3] + 1)
+        w0 = w_start + 3
         if len(hist) >= 2:
             w0 = max(w0, hist[-2][3] + 1)
         if hist:
             w0 = max(w0, hist[-1][1] + 1)
-        ready = max(s + 4, hist[-1][2] + 1 if hist else 0)
-        a0 = max(ready, w0 + n)
+        a0 = max(s + 4, w0 + n, hist[-1][2] + 1 if hist else 0)
         a1 = a0 + m - 1
         dn = a1 + 2 * n
-        ev["stall_weight"].add(ready, a0)
+        ev["stall_weight"].add(w0, w0 + n)        # weights entering (hidden under activations when they overlap)
         ev["mac_active"].add(a0, a1 + 1)
-        hist.append((s, a0, a1, dn, m))
+        hist.append((s, a0, a1, dn, m, w_start))
         if len(hist) > 2:
             del hist[0]
         return dn

@@ -110,7 +110,9 @@ module npu_top #(
         .rd_valid(rd_valid[1]), .rd_ready(l_rd_ready), .rd_data(rd_data), .rd_last(rd_last[1]), .rd_err(rd_err),
         .ev_stall_dma_rd(ev_stall_dma_rd), .ev_rd_bytes(ev_rd_bytes));
 
-    wire            c_sp_valid, c_sp_ready, c_sp_rsp_valid;
+    wire            c_sp_valid, c_sp_ready, c_sp_rsp_valid, c_wsp_valid, c_wsp_ready, c_wsp_rsp_valid, c_wsp_rsp_err;
+    wire [15:0]     c_wsp_row;
+    wire [N*8-1:0]  c_wsp_rdata;
     wire [15:0]     c_sp_row, c_acc_row;
     wire [N*8-1:0]  c_sp_rdata, w_data, a_data;
     wire            w_valid, w_ready, a_valid, a_ready, a_swap, o_valid, array_busy, shadow_full;
@@ -120,7 +122,8 @@ module npu_top #(
     compute_unit #(.N(N)) u_compute (
         .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(cq_next_valid),
         .cq_next(cq_next), .cq_done(cq_done), .cq_err(cq_err), .sp_valid(c_sp_valid), .sp_ready(c_sp_ready), .sp_row(c_sp_row), .sp_rsp_valid(c_sp_rsp_valid),
-        .sp_rdata(c_sp_rdata), .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid),
+        .sp_rdata(c_sp_rdata), .wsp_valid(c_wsp_valid), .wsp_ready(c_wsp_ready), .wsp_row(c_wsp_row),
+        .wsp_rsp_valid(c_wsp_rsp_valid), .wsp_rdata(c_wsp_rdata), .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid),
         .a_ready(a_ready), .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data),
         .o_tag(o_tag), .acc_valid(c_acc_valid), .acc_acc(c_acc_acc), .acc_row(c_acc_row), .acc_data(c_acc_data),
         .ev_mac_active(ev_mac_active), .ev_stall_weight(ev_stall_weight));
@@ -164,6 +167,8 @@ module npu_top #(
         .p0_wdata(l_sp_wdata), .p0_rsp_valid(p0_rsp_valid), .p0_rsp_err(p0_rsp_err), .p0_rdata(p0_rdata),
         .p1_valid(p1_valid), .p1_ready(p1_ready), .p1_we(1'b0), .p1_row(p1_row), .p1_lane_en({N{1'b0}}),
         .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(p1_rsp_valid), .p1_rsp_err(c_sp_rsp_err), .p1_rdata(c_sp_rdata),
+        .p2_valid(c_wsp_valid), .p2_ready(c_wsp_ready), .p2_row(c_wsp_row), .p2_rsp_valid(c_wsp_rsp_valid),
+        .p2_rsp_err(c_wsp_rsp_err), .p2_rdata(c_wsp_rdata),
         .conflicts(conflicts));
 
     // The array's results cannot wait: they own their accumulator bank's write port whenever they have one; a
@@ -209,7 +214,7 @@ module npu_top #(
         .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready));
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, c_sp_rsp_err, conflicts, array_busy, shadow_full,
+    wire unused = &{p0_rsp_valid, p0_rsp_err, p0_rdata, c_sp_rsp_err, c_wsp_rsp_err, conflicts, array_busy, shadow_full,
                     acc_wb_valid, acc_wb_data, acc_b_wb_valid, acc_b_wb_data, pb_vec, acc_r_rsp_err, f_rq_ready};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

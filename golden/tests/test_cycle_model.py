@@ -7,7 +7,7 @@ import pytest
 
 from golden import isa
 from golden.counters import CYCLE_PARTS
-from golden.cycle_model import CycleModel
+from golden.cycle_model import CycleModel, Features
 from golden.isa import MEM_SP, MachineConfig, Op
 from golden.qladd import constants_from_scales
 from golden.random_program import random_program
@@ -23,8 +23,16 @@ def _gemm_sp(size: int = 256) -> list:
     return mm + [isa.make(Op.HALT)]
 
 
-def test_gemm_from_the_scratchpad_is_the_rtl_cycle_for_cycle():
+def test_gemm_from_the_scratchpad_matches_the_rtl():
+    """As built (weights on their own port): 263,299 cycles measured, 99.6 % of peak."""
     p = CycleModel(BENCH, latency=100).run(_gemm_sp())
+    assert abs(p.cycles - 263_299) <= 10 and p.counters["mac_active"] == 262_144
+    assert p.counters["stall_weight"] <= 16, "the weight tiles load under the activations"
+
+
+def test_gemm_from_the_scratchpad_before_the_weight_port_is_the_rtl_cycle_for_cycle():
+    """The RTL before the weight port (one read port for weights and activations) measured 271,485 cycles."""
+    p = CycleModel(BENCH, latency=100, features=Features(weight_port=False)).run(_gemm_sp())
     assert p.cycles == 271_485
     want = {"mac_active": 262_144, "vec_active": 0, "stall_weight": 8_192, "stall_dma_rd": 0, "stall_dma_wr": 0,
             "stall_vec": 0, "stall_dep": 0, "stall_full": 1_021, "stall_other": 128}

@@ -4,7 +4,6 @@ when the prediction is wrong."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from compiler import workload
 from compiler.network import compile_fitting

@@ -10,7 +10,7 @@ from verif.common.unit_queue_bfm import RowPort, UnitQueueBfm, count_high
 class ComputeBfm(UnitQueueBfm):
     # tb_compute's internal-interface checkers, in the order of its hs_v/hs_c
     HANDSHAKE_CHECKERS = (("compute_queue", "queue"), ("sp_read_port", "mem"), ("array_weights", "stream"),
-                          ("array_activations", "stream"))
+                          ("array_activations", "stream"), ("sp_weight_port", "mem"))
 
     def __init__(self, dut, machine: MachineConfig):
         n = machine.n

@@ -11,6 +11,10 @@ from .sram_tests import SramBaseTest
 class ScratchpadBaseTest(SramBaseTest):
     ports = SCRATCHPAD_PORTS
 
+    def limits(self) -> dict:
+        """Three ports on one bank: a fair arbiter keeps a request waiting 2 cycles at the most."""
+        return {"max_wait": 2}
+
 
 @pyuvm.test()
 class ScratchpadRandomTest(ScratchpadBaseTest):

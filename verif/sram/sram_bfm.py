@@ -45,7 +45,9 @@ def _read_port(p):
 
 
 # the ports of each memory, by agent name
-SCRATCHPAD_PORTS = {"p0": _sp_port("p0"), "p1": _sp_port("p1")}
+SCRATCHPAD_PORTS = {"p0": _sp_port("p0"), "p1": _sp_port("p1"),
+                    "p2": PortMap(valid="p2_valid", ready="p2_ready", row="p2_row", rsp_valid="p2_rsp_valid",
+                                  rsp_err="p2_rsp_err", rdata="p2_rdata")}     # the compute unit's weight reads
 ACCUMULATOR_PORTS = {
     "w": PortMap(valid="w_valid", ready="w_ready", row="w_row", rsp_valid="w_rsp_valid", rsp_err="w_rsp_err",
                  acc="w_acc", lane_en="w_lane_en", wdata="w_data", writes=True),

@@ -74,22 +74,26 @@ class PhasesSeq(uvm_sequence):
                 await t
 
 
-# ---- scratchpad (ports p0, p1) --------------------------------------------------------------------------------
+# ---- scratchpad (ports p0, p1, and the read-only p2) --------------------------------------------------------------------------------
 
 class ScratchpadRandomSeq(PhasesSeq):
-    """Both ports: random reads and writes anywhere (a few out of range), partial lane masks, bubbles."""
+    """Ports 0 and 1: random reads and writes anywhere (a few out of range), partial lane masks, bubbles; port 2
+    reads beside them."""
 
     def phases(self, t, cfg):
-        return [{"p0": t.init("p0")}, {"p0": t.mixed("p0", 300), "p1": t.mixed("p1", 300)}]
+        return [{"p0": t.init("p0")}, {"p0": t.mixed("p0", 300), "p1": t.mixed("p1", 300),
+                                       "p2": t.mixed("p2", 300, writes=False)}]
 
 
 class ScratchpadConflictSeq(PhasesSeq):
-    """Both ports hammer the rows of one bank back to back: every cycle a conflict, neither may starve."""
+    """Ports 0 and 1 hammer the rows of one bank back to back: every cycle a conflict, neither may starve; port 2
+    reads that bank too, getting it only in the cycles the others leave it (it has the lowest priority)."""
 
     def phases(self, t, cfg):
         hot = [r for r in range(0, cfg.rows, cfg.params.get("NB", 4))][:6]
         return [{"p0": t.init("p0")},
-                {p: t.mixed(p, 200, gap_rate=0.0, hot=hot, oor_rate=0.0) for p in ("p0", "p1")}]
+                {**{p: t.mixed(p, 200, gap_rate=0.0, hot=hot, oor_rate=0.0) for p in ("p0", "p1")},
+                 "p2": t.mixed("p2", 100, writes=False, hot=hot, oor_rate=0.0)}]
 
 
 class ScratchpadRangeSeq(PhasesSeq):
@@ -102,8 +106,8 @@ class ScratchpadRangeSeq(PhasesSeq):
         return [{"p1": t.init("p1")},
                 {"p0": [Access("p0", False, r) for r in rows]},
                 {"p0": [Access("p0", True, r, (1 << cfg.lanes) - 1, t.data()) for r in oor],
-                 "p1": [Access("p1", False, r) for r in oor]},
-                {"p1": [Access("p1", False, r) for r in rows]}]
+                 "p1": [Access("p1", False, r) for r in oor], "p2": [Access("p2", False, r) for r in oor]},
+                {"p1": [Access("p1", False, r) for r in rows]}, {"p2": [Access("p2", False, r) for r in rows]}]
 
 
 # ---- accumulator (write port w, read port r) ------------------------------------------------------------------

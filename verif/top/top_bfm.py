@@ -65,7 +65,7 @@ class TopBfm:
     HANDSHAKE_CHECKERS = (("load_queue", "queue"), ("compute_queue", "queue"), ("store_queue", "queue"),
                           ("sp_load_port", "mem"), ("sp_compute_port", "mem"), ("acc_read_port", "mem"),
                           ("array_weights", "stream"), ("array_activations", "stream"), ("vector_queue", "queue"),
-                          ("sp_vector_port", "mem"), ("acc_port_b", "stream"))
+                          ("sp_vector_port", "mem"), ("acc_port_b", "stream"), ("sp_weight_port", "mem"))
 
     def __init__(self, dut, n: int | None = None, collect: bool = True):
         self.dut = dut

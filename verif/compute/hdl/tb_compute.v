@@ -31,8 +31,9 @@ module tb_compute #(
     output wire [7:0]       hs_code
 );
     wire            sp_valid, sp_ready, sp_rsp_valid, sp_rsp_err, p0_rsp_valid, p0_rsp_err;
-    wire [15:0]     sp_row;
-    wire [N*8-1:0]  sp_rdata, p0_rdata;
+    wire            wsp_valid, wsp_ready, wsp_rsp_valid, wsp_rsp_err;
+    wire [15:0]     sp_row, wsp_row;
+    wire [N*8-1:0]  sp_rdata, p0_rdata, wsp_rdata;
     wire [31:0]     conflicts;
     wire            w_valid, w_ready, a_valid, a_ready, a_swap, o_valid, busy, shadow_full;
     wire [N*8-1:0]  w_data, a_data;
@@ -45,7 +46,8 @@ module tb_compute #(
         .clk(clk), .rst_n(rst_n), .cq_valid(cq_valid), .cq_head(cq_head), .cq_next_valid(1'b0),
         .cq_next({`NPU8_QE_W{1'b0}}), .cq_done(cq_done), .cq_err(cq_err),
         .sp_valid(sp_valid), .sp_ready(sp_ready), .sp_row(sp_row), .sp_rsp_valid(sp_rsp_valid), .sp_rdata(sp_rdata),
-        .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid), .a_ready(a_ready),
+        .wsp_valid(wsp_valid), .wsp_ready(wsp_ready), .wsp_row(wsp_row), .wsp_rsp_valid(wsp_rsp_valid),
+        .wsp_rdata(wsp_rdata), .w_valid(w_valid), .w_ready(w_ready), .w_data(w_data), .a_valid(a_valid), .a_ready(a_ready),
         .a_data(a_data), .a_swap(a_swap), .a_tag(a_tag), .o_valid(o_valid), .o_data(o_data), .o_tag(o_tag),
         .acc_valid(acc_valid), .acc_acc(acc_acc), .acc_row(acc_row), .acc_data(acc_data),
         .ev_mac_active(ev_mac_active), .ev_stall_weight(ev_stall_weight));
@@ -61,7 +63,8 @@ module tb_compute #(
         .p0_wdata(p0_wdata), .p0_rsp_valid(p0_rsp_valid), .p0_rsp_err(p0_rsp_err), .p0_rdata(p0_rdata),
         .p1_valid(sp_valid), .p1_ready(sp_ready), .p1_we(1'b0), .p1_row(sp_row), .p1_lane_en({N{1'b0}}),
         .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(sp_rsp_valid), .p1_rsp_err(sp_rsp_err), .p1_rdata(sp_rdata),
-        .conflicts(conflicts));
+        .p2_valid(wsp_valid), .p2_ready(wsp_ready), .p2_row(wsp_row), .p2_rsp_valid(wsp_rsp_valid),
+        .p2_rsp_err(wsp_rsp_err), .p2_rdata(wsp_rdata), .conflicts(conflicts));
 
     accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(acc_valid), .w_ready(acc_ready), .w_acc(acc_acc), .w_row(acc_row),
@@ -71,7 +74,7 @@ module tb_compute #(
         .r_data(r_data));
 
     // ---- internal interfaces ---------------------------------------------------------------------------------
-    localparam integer HS_N = 4;
+    localparam integer HS_N = 5;
     wire [HS_N-1:0]   hs_v;
     wire [4*HS_N-1:0] hs_c;
     reg cq_valid_q;
@@ -86,10 +89,13 @@ module tb_compute #(
     stream_checker #(.NAME("array_activations"), .W(8 * N + 18)) u_hs_a (.clk(clk), .rst_n(rst_n),
         .valid(a_valid), .ready(a_ready), .payload({a_swap, a_tag, a_data}), .violation(hs_v[3]),
         .violation_code(hs_c[15:12]));
+    mem_port_checker #(.NAME("sp_weight_port"), .MAX_LATENCY(1)) u_hs_wsp (.clk(clk), .rst_n(rst_n),
+        .valid(wsp_valid), .ready(wsp_ready), .rsp_valid(wsp_rsp_valid), .violation(hs_v[4]),
+        .violation_code(hs_c[19:16]));
 `include "handshake_report.vh"
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{sp_rsp_err, p0_rsp_valid, p0_rsp_err, p0_rdata, conflicts, busy, shadow_full, acc_ready,
+    wire unused = &{sp_rsp_err, wsp_rsp_err, p0_rsp_valid, p0_rsp_err, p0_rdata, conflicts, busy, shadow_full, acc_ready,
                     w_rsp_valid, w_rsp_err, r_rsp_err};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -68,13 +68,16 @@ module tb_load #(
         .rd_valid(rd_valid[1]), .rd_ready(rd_ready), .rd_data(rd_data), .rd_last(rd_last_l), .rd_err(rd_err),
         .ev_stall_dma_rd(ev_stall_dma_rd), .ev_rd_bytes(ev_rd_bytes));
 
+    wire            p2_ready, p2_rsp_valid, p2_rsp_err;  // the weight port: the compute unit's, not this block's
+    wire [N*8-1:0]  p2_rdata;
     scratchpad #(.N(N), .ROWS(SP_ROWS), .NB(4)) u_sp (
         .clk(clk), .rst_n(rst_n),
         .p0_valid(sp_valid), .p0_ready(sp_ready), .p0_we(1'b1), .p0_row(sp_row), .p0_lane_en({N{1'b1}}),
         .p0_wdata(sp_wdata), .p0_rsp_valid(p0_rsp_valid), .p0_rsp_err(p0_rsp_err), .p0_rdata(p0_rdata),
         .p1_valid(p1_valid), .p1_ready(p1_ready), .p1_we(1'b0), .p1_row(p1_row), .p1_lane_en({N{1'b0}}),
         .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(p1_rsp_valid), .p1_rsp_err(p1_rsp_err), .p1_rdata(p1_rdata),
-        .conflicts(conflicts));
+        .p2_valid(1'b0), .p2_ready(p2_ready), .p2_row(16'd0), .p2_rsp_valid(p2_rsp_valid), .p2_rsp_err(p2_rsp_err),
+        .p2_rdata(p2_rdata), .conflicts(conflicts));
 
     accumulator #(.N(N), .ROWS(ACC_ROWS), .WRITE_PRIORITY(1)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(acc_valid), .w_ready(acc_ready), .w_acc(1'b0), .w_row(acc_row),
@@ -128,7 +131,7 @@ module tb_load #(
 `endif
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{p0_rsp_err, p0_rdata, p1_rsp_err, w_rsp_err, r_rsp_err, conflicts,
+    wire unused = &{p2_ready, p2_rsp_valid, p2_rsp_err, p2_rdata, p0_rsp_err, p0_rdata, p1_rsp_err, w_rsp_err, r_rsp_err, conflicts,
                     rq_ready[0], rd_valid[0], rd_last[0], wq_ready, wd_ready, wr_done, wr_err};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

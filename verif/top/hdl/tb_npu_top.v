@@ -89,7 +89,7 @@ module tb_npu_top #(
     localparam integer CHECKER_DW = 128, CHECKER_MAX_OUT = 128;
 `include "axi4_checker_on_m_axi.vh"
     // ---- internal interfaces: controller <-> units, scratchpad and accumulator ports, the array's inputs ----
-    localparam integer HS_N = 11;
+    localparam integer HS_N = 12;
     wire [HS_N-1:0]   hs_v;
     wire [4*HS_N-1:0] hs_c;
     wire idle = !u_npu.busy;
@@ -126,6 +126,9 @@ module tb_npu_top #(
     stream_checker #(.NAME("acc_port_b"), .W(32 * N + 17)) u_hs_accb (.clk(clk), .rst_n(rst_n),
         .valid(u_npu.pb_valid), .ready(u_npu.pb_ready), .payload({u_npu.pb_acc, u_npu.pb_row, u_npu.pb_data}),
         .violation(hs_v[10]), .violation_code(hs_c[43:40]));
+    mem_port_checker #(.NAME("sp_weight_port"), .MAX_LATENCY(1)) u_hs_spw (.clk(clk), .rst_n(rst_n),
+        .valid(u_npu.c_wsp_valid), .ready(u_npu.c_wsp_ready), .rsp_valid(u_npu.c_wsp_rsp_valid),
+        .violation(hs_v[11]), .violation_code(hs_c[47:44]));
 `include "handshake_report.vh"
     // ---- the tile collectors: what the acc and dram monitors publish ----
     acc_row_collector #(.N(N), .ROW_W(16)) u_acc_rows (.clk(clk), .rst_n(rst_n), .en(collect_en),

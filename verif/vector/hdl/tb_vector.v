@@ -63,13 +63,16 @@ module tb_vector #(
         .acc_valid(acc_valid), .acc_ready(acc_ready), .acc_acc(acc_acc), .acc_row(acc_row), .acc_data(acc_data),
         .ev_vec_active(ev_vec_active), .ev_stall_vec(ev_stall_vec));
 
+    wire            p2_ready, p2_rsp_valid, p2_rsp_err;  // the weight port: the compute unit's, not this block's
+    wire [N*8-1:0]  p2_rdata;
     scratchpad #(.N(N), .ROWS(SP_ROWS), .NB(4)) u_sp (
         .clk(clk), .rst_n(rst_n),
         .p0_valid(p0_valid), .p0_ready(p0_ready), .p0_we(1'b1), .p0_row(p0_row), .p0_lane_en({N{1'b1}}),
         .p0_wdata(p0_wdata), .p0_rsp_valid(p0_rsp_valid), .p0_rsp_err(p0_rsp_err), .p0_rdata(p0_rdata),
         .p1_valid(sp_valid && !sp_stall), .p1_ready(p1_ready), .p1_we(1'b0), .p1_row(sp_row),
         .p1_lane_en({N{1'b0}}), .p1_wdata({N*8{1'b0}}), .p1_rsp_valid(sp_rsp_valid), .p1_rsp_err(sp_rsp_err),
-        .p1_rdata(sp_rdata), .conflicts(conflicts));
+        .p1_rdata(sp_rdata), .p2_valid(1'b0), .p2_ready(p2_ready), .p2_row(16'd0), .p2_rsp_valid(p2_rsp_valid), .p2_rsp_err(p2_rsp_err),
+        .p2_rdata(p2_rdata), .conflicts(conflicts));
 
     accumulator #(.N(N), .ROWS(ACC_ROWS)) u_acc (
         .clk(clk), .rst_n(rst_n), .w_valid(acc_valid && !acc_stall), .w_ready(w_ready), .w_acc(acc_acc),
@@ -105,7 +108,7 @@ module tb_vector #(
 `include "handshake_report.vh"
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{sp_rsp_err, p0_rsp_valid, p0_rsp_err, p0_rdata, conflicts, w_rsp_valid, w_rsp_err, r_rsp_err,
+    wire unused = &{p2_ready, p2_rsp_valid, p2_rsp_err, p2_rdata, sp_rsp_err, p0_rsp_valid, p0_rsp_err, p0_rdata, conflicts, w_rsp_valid, w_rsp_err, r_rsp_err,
                     w_wb_valid, w_wb_data};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule
