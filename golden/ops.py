@@ -472,10 +472,35 @@ def lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int
     if h + pt + pb < kh or wd + pl + pr < kw:
         raise OperandError(op, "weights", f"kernel {kh}x{kw} larger than the padded input {h + pt + pb}x{wd + pl + pr}")
     with isa_limits(op, f"input {x.shape}, weights {w.shape}, strides {(sy, sx)}, pads {(pt, pl, pb, pr)}"):
-        return _lower_conv2d(cfg, x, w, bias, za, rq, (sy, sx), (pt, pl, pb, pr), at)
+        args = (cfg, x, w, bias, za, rq, (sy, sx), (pt, pl, pb, pr))
+        return _lower_conv2d(*args, at, **_fastest_schedule(args))
 
 
-def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq, stride, pad, at) -> Lowered:
+# How a conv's resident weights and input windows are scheduled: (taps per weight LOAD, window buffers). The
+# cycle model (golden/cycle_model.py) times each on the layer and the fastest is kept; a layer of more than
+# MODEL_SEARCH_LIMIT instructions keeps the first (at that size the loads hide under the MATMULs anyway).
+CONV_SCHEDULES = ((8, 3), (2, 3), (32, 3), (8, 2))
+MODEL_SEARCH_LIMIT = 6000
+MODEL_LATENCY = 100          # the DRAM latency the schedules are timed at (make bench's)
+
+
+def _fastest_schedule(args) -> dict:
+    from .cycle_model import CycleModel
+    first = None
+    best = None
+    for taps, windows in CONV_SCHEDULES:
+        low = _lower_conv2d(*args, None, taps_per_load=taps, window_buffers=windows)
+        if first is None and len(low.prog) > MODEL_SEARCH_LIMIT:
+            return {"taps_per_load": taps, "window_buffers": windows}
+        first = first or low
+        cycles = CycleModel(args[0], MODEL_LATENCY).run(low.prog).cycles
+        if best is None or cycles < best[0]:
+            best = (cycles, taps, windows)
+    return {"taps_per_load": best[1], "window_buffers": best[2]}
+
+
+def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: int, rq, stride, pad, at,
+                  taps_per_load: int = 8, window_buffers: int = 3) -> Lowered:
     n = cfg.n
     h, wd, cin = x.shape
     kh, kw, _, cout = w.shape
@@ -490,6 +515,9 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     g, rows_per_block, ab = plan or _conv_plan(cfg, oh, ow, len(taps), len(nchunks), reserved, streamed=True)
     w_rows = (min(2, len(taps)) if streamed else len(taps)) * g * n
     m_max = rows_per_block * ow
+    # input windows rotate through `window_buffers` buffers where the scratchpad has room (else two): with three
+    # a tap's LOAD waits for the MATMULs of the tap three back, not of the one before last
+    windows = window_buffers if w_rows + window_buffers * m_max <= cfg.sp_rows else 2
     oblocks = _chunks(oh, rows_per_block)
     img = DramImage.for_lowering(cfg, at)
     x_addr, w_addr = img.place(x), img.put(w.astype(np.int8))
@@ -502,6 +530,26 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
         if pad_value[0] != value:
             prog.append(_config(rq, value))
             pad_value[0] = value
+
+    # Resident weights go to DRAM pre-tiled in the scratchpad's order (pass, tap, chunk, row: N lanes, zero
+    # where a chunk is short or a pass has fewer than g), so that one LOAD brings `taps_per_load` taps: a LOAD a
+    # tap would pay the DRAM latency once per tap, which small layers cannot hide (docs/cycle_model.md).
+    tiles = {}
+    if not streamed:
+        nci, nco = len(cchunks), -(-cout // n)
+        wp = np.zeros((kh, kw, nci * n, (-(-nco // g)) * g * n), np.int8)
+        wp[:, :, :cin, :cout] = w
+        wp = wp.reshape(kh, kw, nci, n, -1, n).transpose(0, 1, 2, 4, 3, 5)       # [i, j, ci, co, k, lane]
+        for p0 in range(0, len(nchunks), g):
+            tiles[p0] = img.put(np.ascontiguousarray(wp[:, :, :, p0:p0 + g]).reshape(-1))
+    per_load = max(1, min(taps_per_load, 4095 // (g * n)))
+
+    def tiled_loads(p0, k):
+        t0, t1 = k * per_load, min(len(taps), (k + 1) * per_load)
+        if t0 >= t1:
+            return []
+        return [isa.make(Op.LOAD, mem=MEM_SP, row=t0 * g * n, y=1, x=(t1 - t0) * g * n, len=n,
+                         addr=tiles[p0] + t0 * g * n * n, xs=n)]
 
     def weight_loads(t, group):
         i, j, c0, cc = taps[t]
@@ -531,10 +579,12 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
         if step == 0 or not piped:
             prog += bias_loads(step)
         for t, (i, j, c0, cc) in enumerate(taps):
-            if b == 0 or streamed:
+            if streamed:
                 config(0)
                 prog += weight_loads(t, group)
-            a_row = w_rows + (t % 2) * m_max
+            elif b == 0 and t % per_load == 0:        # this pass's weights, a group of taps ahead
+                prog += (tiled_loads(p0, 0) if t == 0 else []) + tiled_loads(p0, t // per_load + 1)
+            a_row = w_rows + (t % windows) * m_max
             ylo, yhi = _valid_range(orows, sy, o0 * sy + i - pt, h)
             xlo, xhi = _valid_range(ow, sx, j - pl, wd)
             if yhi == ylo or xhi == xlo:   # the whole window lies in the padding

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from golden.counters import CYCLE_PARTS
-from sim import native, network_bench
+from sim import native
 from sim.blocks import get as get_block
 from sim.run import run_block
 from sim.runner import SIMULATORS
@@ -52,9 +52,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(ROOT / "out" / "bench"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-sim-speed", action="store_true", help="skip the smoke runs that measure both simulators")
-    ap.add_argument("--networks", default=",".join(network_bench.NAMES),
-                    help="bench networks to run whole on the RTL (natively) beside the cycle model; '' for none")
-    ap.add_argument("--layer-by-layer", default=network_bench.LAYER_BY_LAYER,
+    ap.add_argument("--networks", default="digits,resnet8,mobilenetv2_stage,resnet50",
+                    help="bench networks (compiler/bench_networks.py) to run whole on the RTL (natively) beside the "
+                         "cycle model; '' for none")
+    ap.add_argument("--layer-by-layer", default="",
                     help="of those, the networks whose distinct layers alone run on the RTL (the model for the rest)")
     args = ap.parse_args(argv)
     out_dir = Path(args.out)
@@ -98,8 +99,7 @@ def _measure(args, out_dir: Path, report: dict) -> int:
                 _utilisation(report, case, b)
     os.environ["NPU8_TILE_MONITORS"] = "1"
     if args.networks:
-        report["networks"] = network_bench.run(args.networks.split(","), out_dir / "networks",
-                                               layer_by_layer=set(args.layer_by_layer.split(",")) - {""})
+        report["networks"], networks_md = _networks(args, out_dir / "networks")
 
     for sim in () if args.no_sim_speed else SIMULATORS:
         row = speed.setdefault(f"smoke mix ({sim})", {})
@@ -135,7 +135,7 @@ def _measure(args, out_dir: Path, report: dict) -> int:
             lines.append(f"| {case} | {v['work']} | {v['cycles']:,} | {u['predicted']:,} ({100 * u['model_error']:+.2f} %) "
                          f"| {v['peak']} | {v['measured']} | {100 * v['of_peak']:.1f} % | {v['gap']} |")
     if report.get("networks"):
-        lines += ["", network_bench.markdown(report["networks"])]
+        lines += ["", networks_md]
     lines += ["", "## Simulation speed (simulated cycles per second)", "",
               "(a) cocotb, every tile scored; (b) cocotb, tile monitors off; (c) native (no cocotb, same RTL and "
               "programs)", "", "| run | a | b | c | a/c | native counters |", "|---|---|---|---|---|---|"]
@@ -155,6 +155,16 @@ def _measure(args, out_dir: Path, report: dict) -> int:
     print(text)
     print(f"bench: written {out_dir / 'bench.md'} and bench.json")
     return 0
+
+
+def _networks(args, where: Path) -> tuple[dict, str]:
+    """The bench networks, compiled and run by compiler/network_bench.py (by name: sim/ sits below compiler/)."""
+    where.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "compiler.network_bench", "--out", str(where), "--networks", args.networks,
+           "--layer-by-layer", args.layer_by_layer]
+    if subprocess.run(cmd, cwd=ROOT).returncode:
+        raise RuntimeError(f"bench networks failed: {' '.join(cmd)}")
+    return json.loads((where / "networks.json").read_text()), (where / "networks.md").read_text()
 
 
 def _utilisation(report: dict, case: str, b: dict):

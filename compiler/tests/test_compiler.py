@@ -149,12 +149,12 @@ def test_every_quantize_static_form_of_the_digits_network_is_bit_exact(qdq, u8, 
 
 
 def test_a_layer_longer_than_a_program_is_cut_into_continuations(wl, monkeypatch):
-    """Programs cut every 20 instructions: each continuation restarts with the CONFIG and VCONFIG in force and
+    """Programs cut every 12 instructions: each continuation restarts with the CONFIG and VCONFIG in force and
     runs on the scratchpad and accumulator the one before left; the bytes stay onnxruntime's."""
     from compiler import network
-    monkeypatch.setattr(network, "MAX_PROGRAM", 20)
+    monkeypatch.setattr(network, "MAX_PROGRAM", 12)
     net = compile_model(wl.quantized)
-    assert all(s.count <= 20 for s in net.segments) and sum(s.continues for s in net.segments) >= 6
+    assert all(s.count <= 12 for s in net.segments) and sum(s.continues for s in net.segments) >= 6
     assert sorted({s.layer_index for s in net.segments}) == list(range(9))
     ref = Reference(wl.quantized)
     for i in range(10):

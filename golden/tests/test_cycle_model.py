@@ -1,6 +1,6 @@
 """The cycle model against cycle counts the RTL measured (make bench's counters, docs/timing.md section 6: these
 are simulated cycles, deterministic), its counter invariant, and the rules it must not lose (a hazard
-serialises, independent units overlap). sim/tests/test_cycle_model_rtl.py holds it to the RTL on networks."""
+serialises, independent units overlap). compiler/tests/test_cycle_model_rtl.py holds it to the RTL on networks."""
 from __future__ import annotations
 
 import pytest

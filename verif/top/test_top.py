@@ -105,4 +105,4 @@ def test_a_network_cut_into_continuation_programs_runs_on_the_rtl(tmp_path, monk
     assert out.failed == 0, out.failures
     import json
     rows = json.loads((tmp_path / "network.json").read_text())["runs"]
-    assert len(rows) > 20 and rows[-1]["differing"] == 0
+    assert len(rows) > 12 and rows[-1]["differing"] == 0          # 9 layers, several cut into continuations

@@ -1,4 +1,5 @@
-"""`make bench`'s networks (compiler/bench_networks.py): each compiled for the bench machine (N=8, SP 16384 rows,
+"""`make bench`'s networks (compiler/bench_networks.py), run by sim/bench.py as
+`python -m compiler.network_bench --out DIR [--networks a,b] [--layer-by-layer c]` (sim/ sits below compiler/): each compiled for the bench machine (N=8, SP 16384 rows,
 ACC 1024 rows, DRAM latency 100, 128-bit bus), its programs run in turn on the RTL natively (sim/network_perf.py)
 and predicted by the cycle model; per layer, MACs, predicted and measured cycles, the model's error and the MAC
 utilisation. A network in `layer_by_layer` runs only its distinct programs on the RTL (identical layers repeat in
@@ -8,11 +9,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from compiler.bench_networks import NAMES, quantized
-from compiler.network import compile_fitting
-from golden.isa import MachineConfig, Op
+import argparse
+import json
+import sys
 
-from . import network_perf
+from golden.isa import MachineConfig, Op
+from sim import network_perf
+
+from .bench_networks import NAMES, quantized
+from .network import compile_fitting
 
 LAYER_BY_LAYER = ""        # every network whole (ResNet-50: 89 M cycles, about 9 minutes natively)
 MACHINE = MachineConfig(n=8, sp_rows=16384, acc_rows=1024, dram_bytes=1 << 20)    # DRAM grown to each network
@@ -100,3 +105,20 @@ def markdown(nets: dict) -> str:
             lines.append(f"| {j} | {x['layer']} | {x['op']} | {x['macs']:,} | {x['instructions']:,} | "
                          f"{x['predicted']:,} | {meas} | {err} | {100 * x['utilisation']:.1f} % |")
     return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True, help="directory: networks.json, networks.md and the native runs")
+    ap.add_argument("--networks", default=",".join(NAMES))
+    ap.add_argument("--layer-by-layer", default=LAYER_BY_LAYER)
+    args = ap.parse_args(argv)
+    out = Path(args.out)
+    nets = run(args.networks.split(","), out, set(args.layer_by_layer.split(",")) - {""})
+    (out / "networks.json").write_text(json.dumps(nets, indent=1))
+    (out / "networks.md").write_text(markdown(nets) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
