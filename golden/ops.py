@@ -486,13 +486,11 @@ MODEL_LATENCY = 100          # the DRAM latency the schedules are timed at (make
 
 def _fastest_schedule(args) -> dict:
     from .cycle_model import CycleModel
-    first = None
     best = None
-    for taps, windows in CONV_SCHEDULES:
+    for k, (taps, windows) in enumerate(CONV_SCHEDULES):
         low = _lower_conv2d(*args, None, taps_per_load=taps, window_buffers=windows)
-        if first is None and len(low.prog) > MODEL_SEARCH_LIMIT:
+        if k == 0 and len(low.prog) > MODEL_SEARCH_LIMIT:
             return {"taps_per_load": taps, "window_buffers": windows}
-        first = first or low
         cycles = CycleModel(args[0], MODEL_LATENCY).run(low.prog).cycles
         if best is None or cycles < best[0]:
             best = (cycles, taps, windows)
@@ -520,7 +518,8 @@ def _lower_conv2d(cfg: MachineConfig, x: np.ndarray, w: np.ndarray, bias, za: in
     windows = window_buffers if w_rows + window_buffers * m_max <= cfg.sp_rows else 2
     oblocks = _chunks(oh, rows_per_block)
     img = DramImage.for_lowering(cfg, at)
-    x_addr, w_addr = img.place(x), img.put(w.astype(np.int8))
+    x_addr = img.place(x)
+    w_addr = img.put(w.astype(np.int8)) if streamed else None     # HWIO, for the tap-by-tap loads
     b_addr = img.put(folded_bias(w.reshape(-1, cout), bias, za))
     y_addr = img.output(oh * ow * cout, at)
     prog, q0 = _param_rows(cfg, img, rq, len(nchunks))

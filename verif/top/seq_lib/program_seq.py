@@ -65,8 +65,8 @@ class ProgramSeq(uvm_sequence):
         raise NotImplementedError
 
     def item(self, k: int, dram: bytes, base: int, count: int, origin: str, **kw) -> ProgramItem:
-        knobs = self.env_cfg.knobs or kw.pop("knobs", None) or random_knobs(self.rng, self.max_latency)
-        kw.pop("knobs", None)
+        given = kw.pop("knobs", None)           # a test's fixed knobs first, then the item's, else random ones
+        knobs = self.env_cfg.knobs or given or random_knobs(self.rng, self.max_latency)
         return ProgramItem(f"{self.stream}[{k}]", self.cfg, dram, base, count, self.stream, knobs,
                            origin=origin, **kw)
 
