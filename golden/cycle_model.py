@@ -343,8 +343,9 @@ class CycleModel:
             s = max(s, hist[-1][0] + hist[-1][4] + 1)
             w_start = max(w_start, hist[-1][5] + n)
         if len(hist) >= 2:
-            s = max(s, hist[-2][3] + 1)
-            w_start = max(w_start, hist[-2][3] + 1)
+            # two MATMULs ahead: both issuers wait for the older's done, their count drops, then they latch
+            s = max(s, hist[-2][3] + 2)
+            w_start = max(w_start, hist[-2][3] + 2)
         w0 = w_start + 3
         if len(hist) >= 2:
             w0 = max(w0, hist[-2][3] + 1)
