@@ -1,7 +1,8 @@
 """A quantized activation as the compiler places it: its ONNX shape (one image, batch dropped), its scale and
 zero point, and how its bytes lie in DRAM.
 
-Storage: an image's [C, H, W] tensor is channels-last, [H, W, C] (a pixel's channels are one scratchpad row);
+Storage: an image's [C, H, W] tensor is channels-last, [H, W, C] (a pixel's channels are one scratchpad row),
+or, for the network input only, its first convolution's patches [OH·OW, Kp] when that is faster (compiler/patches.py);
 a 1-D image [C, L] (Conv1d's) is the image [C, 1, L]; any other rank is stored in ONNX order. uint8 tensors are stored as int8 minus 128 (golden/qops.py). A
 flattened channels-last tensor keeps its bytes where they are: `perm[k]` is where ONNX's flat element k is
 stored, and the layer that reads it (a matrix multiply) permutes its weight rows to match. A batch of B images
@@ -25,6 +26,7 @@ class QAct:
     buffer: str = ""              # the DRAM plan's buffer (tensors that alias share one)
     perm: np.ndarray | None = None
     onnx_shape: tuple | None = None   # a 1-D image [C, L] is placed as the image [C, 1, L]; this is its ONNX shape
+    patches: object | None = None     # the network input laid out as its first conv's patches (compiler/patches.py)
 
     @property
     def onnx(self) -> tuple:
@@ -39,6 +41,8 @@ class QAct:
 
     @property
     def stored_shape(self) -> tuple:
+        if self.patches is not None:
+            return self.patches.shape
         if len(self.shape) == 3:
             c, h, w = self.shape
             return (h, w, c)
@@ -46,7 +50,7 @@ class QAct:
 
     @property
     def nbytes(self) -> int:
-        return int(np.prod(self.shape))
+        return int(np.prod(self.stored_shape))
 
     @property
     def zp_stored(self) -> int:

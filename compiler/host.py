@@ -9,7 +9,8 @@ from .activations import QAct
 
 
 def quantize(x: np.ndarray, act: QAct) -> np.ndarray:
-    """float32 [B, *shape] -> the stored int8 bytes of the batch ([B, H, W, C] for images)."""
+    """float32 [B, *shape] -> the stored int8 bytes of the batch ([B, H, W, C] for images; [B, OH·OW, Kp] when
+    the input is stored as its first convolution's patches)."""
     x = np.asarray(x, np.float32)
     if x.ndim >= 2 and x.shape[1:] == tuple(act.onnx) and act.onnx != act.shape:
         x = x.reshape(x.shape[0], *act.shape)          # a 1-D image [C, L] as [C, 1, L]
@@ -21,6 +22,8 @@ def quantize(x: np.ndarray, act: QAct) -> np.ndarray:
     q = q.astype(np.int8)
     if q.ndim == 4:
         q = q.transpose(0, 2, 3, 1)
+    if act.patches is not None:
+        q = act.patches.im2col(q, act.zp_stored)
     return np.ascontiguousarray(q)
 
 

@@ -12,9 +12,10 @@ from typing import Callable
 
 import numpy as np
 
+from golden.cycle_model import CycleModel
 from golden.isa import MachineConfig
 from golden.operand_checks import OperandError
-from golden.ops import Requant, lower_conv2d, lower_gemm
+from golden.ops import MODEL_LATENCY, Requant, lower_conv2d, lower_gemm
 from golden.placement import DramTensor, Placement
 from golden.qladd import constants_from_scales
 from golden.qops import (gap_multiplier, lookup_table, multipliers_from_scales, per_channel_requant,
@@ -25,6 +26,7 @@ from golden.vector_lowering import (lower_channel_copy, lower_depthwise_conv, lo
 from .activations import QAct
 from .errors import CompileError
 from .graph import Graph, attributes
+from .patches import Patches
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Context:
     def __init__(self, graph: Graph, cfg: MachineConfig):
         self.graph, self.cfg = graph, cfg
         self.acts: dict[str, QAct] = {}
+        self.host_input = ""          # the activation the host writes (compile_model sets it)
 
     def act(self, node, name: str) -> QAct:
         if name not in self.acts:
@@ -256,11 +259,47 @@ def qlinear_conv(ctx: Context, node) -> Layer:
         macs = oh * ow * c * kh * kw
     else:
         wl = np.ascontiguousarray(w.transpose(2, 3, 1, 0))                 # HWIO
+        macs = oh * ow * cout * c * kh * kw // group          # the model's MACs (a grouped conv runs group times more)
+        pt = _input_patches(ctx, node, x, wl, bias, za, rq, strides, pads, (oh, ow))
+        if pt is not None:
+            return _patches_layer(ctx, node, x, out, pt, pt.weights(wl), bias, za, rq, macs * ctx.graph.batch)
 
         def one(xs, at):
             return lower_conv2d(ctx.cfg, xs[0], wl, bias, za, rq, strides, pads, at=at)
-        macs = oh * ow * cout * c * kh * kw // group          # the model's MACs (a grouped conv runs group times more)
     return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)))
+
+
+def _input_patches(ctx, node, x: QAct, wl, bias, za, rq, strides, pads, out_hw) -> Patches | None:
+    """The patch layout for a convolution that is the network input's only reader, when its chunks of lanes
+    are fewer that way (C < N) and the cycle model times the GEMM on them faster than the convolution (both
+    lowered here on data of the right shapes: the timing does not depend on the values)."""
+    n = ctx.cfg.n
+    kh, kw, c, _ = wl.shape
+    if x.name != ctx.host_input or len(ctx.graph.consumers.get(x.name, [])) != 1 or c >= n:
+        return None
+    pt = Patches(kh, kw, tuple(strides), tuple(pads), out_hw[0], out_hw[1], c, -(-kh * kw * c // n) * n)
+    if pt.kp // n >= kh * kw * -(-c // n):
+        return None
+    cfg = MachineConfig(n, ctx.cfg.sp_rows, ctx.cfg.acc_rows, 1 << 32)    # timing only: DRAM is checked later
+    try:
+        conv = lower_conv2d(cfg, np.zeros(x.stored_shape, np.int8), wl, bias, za, rq, strides, pads)
+        gemm = lower_gemm(cfg, np.zeros(pt.shape, np.int8), pt.weights(wl), bias, za, rq)
+    except OperandError:
+        return None                   # the convolution's own lowering reports what does not fit
+    model = CycleModel(cfg, MODEL_LATENCY)
+    return pt if model.run(gemm.prog).cycles < model.run(conv.prog).cycles else None
+
+
+def _patches_layer(ctx, node, x: QAct, out: QAct, pt: Patches, w, bias, za, rq, macs: int) -> Layer:
+    """The convolution as one GEMM over the batch's patch matrices (the host laid the input out so): its
+    [B·OH·OW, Cout] result is the output images channels-last, back to back."""
+    x.patches = pt
+    low = _guarded(node, lower_gemm)
+
+    def emit(cfg, image, addr_of):
+        a = DramTensor(addr_of[x.buffer], (ctx.graph.batch * pt.shape[0], pt.kp))
+        return [low(cfg, a, w, bias, za, rq, at=Placement(image, addr_of[out.buffer]))]
+    return Layer(node, [x], out, macs, emit=emit)
 
 
 def _matrix_input(node, a: QAct, batch: int) -> tuple[int, int, bool]:

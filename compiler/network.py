@@ -121,6 +121,7 @@ class CompiledNetwork:
         """What a host driver needs, as JSON."""
         return {"n": self.cfg.n, "sp_rows": self.cfg.sp_rows, "acc_rows": self.cfg.acc_rows, "batch": self.batch,
                 "input": {"addr": self.input_addr, "shape": [self.batch, *self.input.stored_shape],
+                          "layout": self.input.patches.describe() if self.input.patches else "channels-last",
                           "scale": self.input.scale, "zero_point": self.input.zp, "u8": self.input.u8},
                 "output": {"addr": self.output_addr, "shape": [self.batch, *self.output.onnx],
                            "stored_shape": [self.batch, *self.output.stored_shape],
@@ -176,6 +177,7 @@ def compile_model(model, cfg: MachineConfig | None = None, batch: int = 1) -> Co
     act_in, q_node = _host_input(graph)
     act_in.buffer = act_in.name
     ctx.acts[act_in.name] = act_in
+    ctx.host_input = act_in.name
     layers: list[Layer] = []
     out_node = None
     for node in graph.nodes:

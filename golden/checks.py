@@ -188,3 +188,9 @@ def ending_check(prog_words: list[Instr], cfg: MachineConfig, prog: Program, cod
         return None
     c = failing_check(prog_words[index], cfg, prog)
     return c if c is not None and c.code == code else None
+
+
+def broadcast(ins) -> bool:
+    """A LOAD of one DRAM element repeated in every data row (xs = 0, and one row or ys = 0): the load unit reads
+    it once (rtl/load/load_unit.v)."""
+    return ins.op == Op.LOAD and ins.xs == 0 and (ins.y == 1 or ins.ys == 0)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import element_bytes, vector_reads
+from .checks import broadcast, element_bytes, vector_reads
 from .counters import CYCLE_PARTS
 from .footprint import conflict, footprint
 from .isa import QUEUE, QUEUES, Instr, MachineConfig, Op
@@ -36,8 +36,12 @@ class Features:
     weight_port: bool = True        # MATMUL weights on a scratchpad read port of their own, into the shadow bank
                                     # while the last tile's activations stream: a MATMUL costs m + 1, not m + N + 1
                                     # (built: rtl/compute/compute_unit.v; False times the RTL before it)
-    store_bursts: bool = False      # a STORE sends elements in consecutive DRAM words as one burst (<= 16 beats)
+    store_bursts: bool = True       # a STORE sends the rest of a row of nearby elements as one burst run, words
+                                    # shared by elements merged (built: rtl/store/store_unit.v; False: one
+                                    # transfer an element, the RTL before it)
     store_early_release: bool = False   # a STORE's ACC rows free once read, not once its writes are answered
+    load_broadcast: bool = True     # a LOAD of one element repeated (xs = 0, one row or ys = 0) reads it once and
+                                    # writes a row a cycle (built: rtl/load/load_unit.v; False: reads it each row)
 
 
 RTL = Features()
@@ -143,6 +147,12 @@ class CycleModel:
         data = ((r >= ins.pt) & (r < ins.pt + ins.y) & (c >= ins.pl) & (c < ins.pl + ins.x)).ravel()
         eb = element_bytes(ins)
         addr = _element_offsets(ins)
+        if self.hw.load_broadcast and broadcast(ins):
+            # one element read, written to every data row (a bias row broadcast into an accumulator block)
+            addr = addr[:1]
+            first = int(np.argmax(data))
+            data = np.zeros_like(data)
+            data[first] = True
         beats = _beats(addr, eb, self.bus)
         d = len(addr)
         # the walker asks for one element a cycle from s+1; its burst is on AR 3 cycles later; the data comes
@@ -190,7 +200,7 @@ class CycleModel:
         first_read = s + 1 + (2 if ins.pc else 0)
         visible = first_read + np.arange(e) + (4 if ins.quant else 2)
         if self.hw.store_bursts:
-            return self._store_bursts(addr, eb, visible, ev)
+            return self._store_bursts(ins, addr, eb, first_read, ev)
         # the W path takes a transfer every 4 + beats cycles (the reader, one element a cycle and at most EQ
         # ahead, never holds it back): fire_k = max(visible_k, fire_(k-1) + 4 + beats_(k-1))
         spacing = np.concatenate([[0], np.cumsum(4 + beats[:-1])])
@@ -204,28 +214,82 @@ class CycleModel:
         last_read = int(max(first_read + e - 1, fire[max(0, e - 5)] + 4 + beats[max(0, e - 5)])) if e > 4 else first_read + e - 1
         return done, last_read + 1
 
-    def _store_bursts(self, addr: np.ndarray, eb: int, visible: np.ndarray, ev) -> tuple[int, int]:
-        """Elements whose words follow on (or share) the last one's go in one burst of at most 16 beats, not
-        across 4 KiB; a burst costs 4 cycles and then a beat per word or per element, whichever is more."""
-        w0, w1 = addr // self.bus, (addr + eb - 1) // self.bus
-        t = NEVER
-        last_beat = 0
+    def _store_bursts(self, ins: Instr, addr: np.ndarray, eb: int, first_read: int, ev) -> tuple[int, int]:
+        """The RTL's transfers (store_unit.v): the rest of a row in one run when its elements neither overlap nor
+        lie more than 32 bytes apart, else one element. A transfer's first beat goes 4 cycles after its request
+        (the AXI master's address phase), a beat a cycle after, 3 more at each 16-beat or 4 KiB burst boundary.
+        The writer merges one element part a cycle into the current word and sends the word with its last
+        part (a word between elements goes empty); the reader keeps at most EQ = 6 elements ahead of the
+        writer's pops, each visible 4 cycles (raw: 2) after its read."""
+        bus, lat = self.bus, 4 if ins.quant else 2
         e = len(addr)
+        first_w = addr // bus
+        last_w = (addr + eb - 1) // bus
+        runs = eb <= ins.xs <= 32
+        read = np.empty(e, np.int64)
+        pop = np.empty(e, np.int64)
+        stall = []
+        c = NEVER                            # the writer's last cycle of work
         k = 0
         while k < e:
-            j = k
-            while (j + 1 < e and w0[j + 1] in (w1[j], w1[j] + 1) and w1[j + 1] - w0[k] < 16
-                   and w1[j + 1] // 256 == w0[k] // 256):
-                j += 1
-            words, elems = int(w1[j] - w0[k] + 1), j - k + 1
-            fire = max(int(visible[k]), t)
-            ev["stall_dma_wr"].add(fire + 1, fire + 3)
-            last_beat = fire + 3 + max(words, elems)
-            t = last_beat + 1
-            k = j + 1
-        done = last_beat + self.lat + 3
-        ev["stall_dma_wr"].add(last_beat + 1, done + 1)
-        return done, int(visible[-1]) - 2
+            j_end = (k // ins.x + 1) * ins.x if runs else k + 1        # the run: the rest of this row
+            w0 = int(first_w[k])
+            # elements are read in order, at most 6 ahead of the pops
+            def visible(q):
+                r = first_read + q if q < 6 else max(first_read + q, int(pop[q - 6]) + 1)
+                if q == 0 or r > read[q - 1]:
+                    read[q] = r
+                else:
+                    read[q] = read[q - 1] + 1
+                return int(read[q]) + lat
+            vis_k = visible(k)
+            fire = max(vis_k, c + 1)         # the request
+            ready = fire + 4                 # the first beat's earliest cycle
+            beat, word = 0, w0
+            q, part = k, 0
+            vis_q = vis_k
+            while q < j_end:
+                pw = int(first_w[q]) + part
+                if pw > word:                # a word no element touches: an empty beat
+                    t = max(c + 1, ready)
+                else:
+                    t = max(c + 1, vis_q)
+                    last_part = pw == int(last_w[q])
+                    nxt_same = last_part and q + 1 < j_end and int(first_w[q + 1]) == word
+                    if nxt_same:             # merged; the beat waits for the next element's part
+                        c = t
+                        pop[q] = t
+                        q, part = q + 1, 0
+                        if q < e:
+                            vis_q = visible(q)
+                        continue
+                    t = max(t, ready)
+                    if last_part:
+                        pop[q] = t
+                        q, part = q + 1, 0
+                        if q < j_end:
+                            vis_q = visible(q)
+                    else:
+                        part += 1
+                c = t
+                beat += 1
+                word += 1
+                # the next beat: a cycle on, or a new burst's address phase first
+                if beat % 16 and word % 256:
+                    ready = t + 1
+                else:                        # the master's next address phase (the writer waits two cycles)
+                    ready, beat = t + 4, 0
+                    if q < j_end:
+                        stall.append((t + 1, t + 3))
+            k = j_end
+            stall.append((fire + 1, fire + 3))
+            if k < e:
+                stall.append((c + 1, c + 2))   # the next request waits for the master to go idle
+        done = c + self.lat + 3
+        for lo, hi in stall:
+            ev["stall_dma_wr"].add(lo, hi)
+        ev["stall_dma_wr"].add(c + 1, done + 1)
+        return done, int(read[-1]) + 1
 
     # ---- the program -------------------------------------------------------------------------------------------
 

@@ -279,7 +279,8 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
         return _lower_gemm(cfg, a, w, bias, za, rq, at)
 
 
-def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq, at) -> Lowered:
+def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq, at,
+                m_block: int | None = None) -> Lowered:
     n = cfg.n
     m_total, k_total = a.shape
     nc_total = w.shape[1]
@@ -290,54 +291,74 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     if resident is None:
         return _lower_gemm_ksplit(cfg, a, w, bias, za, rq, at)
     wb, ab, mb = resident
+    if m_block is not None:
+        mb = min(mb, m_block)
+    mb = -(-m_total // -(-m_total // mb))          # blocks of one size (no short last block)
     mblocks = _chunks(m_total, mb)
     img = DramImage.for_lowering(cfg, at)
     a_addr, wts = img.place(a), _GemmWeights(img, w, n)
     b_addr = img.put(folded_bias(w, bias, za))
     y_addr = img.output(m_total * nc_total, at)
     a_base = wb * kc * n
+    # two activation buffers where the scratchpad has room: the next M block loads while this one computes
+    abufs = 2 if len(mblocks) > 1 and a_base + 2 * kc * mb <= cfg.sp_rows else 1
     params, q0 = _param_rows(cfg, img, rq, len(nchunks))
     prog = [_config(rq, 0)] + params
-    step = 0                                  # output chunks so far: picks the buffers
+    steps = [(bi, c) for bi in range(len(mblocks)) for c in range(len(nchunks))]   # one output chunk of a block each
     pending: list[Instr] = []                 # the last chunk's STORE, when it goes in after the next MATMUL
-    for m0, mm in mblocks:
-        def weights(s, n0, ln):
-            addr, stride = wts.at(n0, ln)
-            return _weight_column_loads((s % wb) * kc * n, addr, k_total, ln, stride, n)
+    loaded = [False] * len(mblocks)
 
-        def bias_(s, n0, ln):
-            return [isa.make(Op.LOAD, mem=MEM_ACC, row=_acc_buffer(cfg, s, ab), y=1, x=mm, len=ln,
-                             addr=b_addr + 4 * n0, xs=0)]
+    def a_row(bi, t):
+        return a_base + (bi % abufs) * kc * mb + t * mblocks[bi][1]
 
-        # The first chunk's bias and weights first, then each activation chunk just before the first MATMUL
-        # that reads it. The controller issues in order and an instruction waiting on a hazard holds up all
-        # behind it, so with double buffers the next chunk's bias and weights go in halfway through this
-        # chunk's MATMULs (they then load while the second half computes) and this chunk's STORE goes in
-        # after the next chunk's first MATMUL (it waits for this chunk's last while the array keeps busy).
-        piped = wb == 2 and ab == 2
-        prog += bias_(step, *nchunks[0]) + weights(step, *nchunks[0])
-        for c, (n0, ln) in enumerate(nchunks):
-            s = step + c
-            nxt = nchunks[c + 1] if c + 1 < len(nchunks) else None
-            for t, (k0, kk) in enumerate(kchunks):
-                if c == 0:
-                    prog.append(isa.make(Op.LOAD, mem=MEM_SP, row=a_base + t * mm, x=mm, len=kk, y=1,
-                                         addr=a_addr + m0 * k_total + k0, xs=k_total))
-                prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_base + t * mm, w_row=(s % wb) * kc * n + t * n,
-                                     acc_row=_acc_buffer(cfg, s, ab), m=mm))
-                if piped and t == 0 and pending:
-                    prog.append(pending.pop())
-                if piped and t == kc // 2 and nxt:
-                    prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
-            store = _gemm_store(_acc_buffer(cfg, s, ab), mm, ln, y_addr + m0 * nc_total + n0, nc_total,
-                                **_store_requant(rq, q0, c))
-            if piped:
-                pending.append(store)
-            else:                              # one buffer of either kind: strictly one chunk after another
-                prog.append(store)
-                if nxt:
-                    prog += bias_(s + 1, *nxt) + weights(s + 1, *nxt)
-        step += len(nchunks)
+    def a_load(bi, t):
+        (m0, mm), (k0, kk) = mblocks[bi], kchunks[t]
+        return isa.make(Op.LOAD, mem=MEM_SP, row=a_row(bi, t), x=mm, len=kk, y=1, addr=a_addr + m0 * k_total + k0,
+                        xs=k_total)
+
+    def inputs(s):
+        """Step s's folded bias (into its accumulator buffer) and weights (into its weight buffer)."""
+        bi, c = steps[s]
+        n0, ln = nchunks[c]
+        addr, stride = wts.at(n0, ln)
+        return ([isa.make(Op.LOAD, mem=MEM_ACC, row=_acc_buffer(cfg, s, ab), y=1, x=mblocks[bi][1], len=ln,
+                          addr=b_addr + 4 * n0, xs=0)]
+                + _weight_column_loads((s % wb) * kc * n, addr, k_total, ln, stride, n))
+
+    # The first chunk's bias and weights first, then each activation chunk just before the first MATMUL that
+    # reads it. The controller issues in order and an instruction waiting on a hazard holds up all behind it,
+    # so with double buffers the next chunk's bias and weights go in halfway through this chunk's MATMULs (they
+    # then load while the second half computes), with them the next M block's activations when this is its
+    # block's last chunk, and this chunk's STORE goes in after the next chunk's first MATMUL (it waits for this
+    # chunk's last while the array keeps busy).
+    piped = wb == 2 and ab == 2
+    prog += inputs(0)
+    for s, (bi, c) in enumerate(steps):
+        m0, mm = mblocks[bi]
+        n0, ln = nchunks[c]
+        nxt = s + 1 if s + 1 < len(steps) else None
+        for t in range(kc):
+            if not loaded[bi]:
+                prog.append(a_load(bi, t))
+            prog.append(isa.make(Op.MATMUL, acc=1, a_row=a_row(bi, t), w_row=(s % wb) * kc * n + t * n,
+                                 acc_row=_acc_buffer(cfg, s, ab), m=mm))
+            if piped and t == 0 and pending:
+                prog.append(pending.pop())
+            if piped and t == kc // 2 and nxt:
+                prog += inputs(nxt)
+                nb = steps[nxt][0]
+                if abufs == 2 and nb != bi:
+                    prog += [a_load(nb, u) for u in range(kc)]
+                    loaded[nb] = True
+        loaded[bi] = True
+        store = _gemm_store(_acc_buffer(cfg, s, ab), mm, ln, y_addr + m0 * nc_total + n0, nc_total,
+                            **_store_requant(rq, q0, c))
+        if piped:
+            pending.append(store)
+        else:                                  # one buffer of either kind: strictly one chunk after another
+            prog.append(store)
+            if nxt:
+                prog += inputs(nxt)
     prog += pending
     prog.append(isa.make(Op.HALT))
     return Lowered(cfg, img, prog, y_addr, (m_total, nc_total))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .asm import disassemble_one
-from .checks import check, dram_span, element_bytes, load_rows, vector_reads
+from .checks import broadcast, check, dram_span, element_bytes, load_rows, vector_reads
 from .isa import INSTR_BYTES, MEM_ACC, ErrorCode, Instr, MachineConfig, Op, decode
 from .qladd import qladd
 from .requant import requantize, requantize_lanes
@@ -121,7 +121,8 @@ class Simulator:
 
     def _load(self, index, ins):
         raw = self.dram[self._addresses(ins)]
-        self.stats["dram_read_bytes"] += raw.size
+        # one element repeated is read once (the load unit's broadcast)
+        self.stats["dram_read_bytes"] += raw.size // (ins.x * ins.y) if broadcast(ins) else raw.size
         if ins.mem == MEM_ACC:
             mem, data, pad = self.acc, raw.reshape(-1).view("<i4").reshape(ins.y, ins.x, ins.len), 0
         else:

@@ -7,6 +7,8 @@
 // The reads are requested by a walker of their own that runs up to LA elements ahead of the writer, so up to
 // LA element reads are in flight at once and the DRAM latency is paid once per LA elements, not per element;
 // the data comes back in request order (one AXI ID) and the writer consumes it element by element.
+// A LOAD of one element repeated (xs = 0, and one row or ys = 0: a bias row broadcast into an accumulator
+// block) reads it once and writes it to every data row, a row a cycle.
 `timescale 1ns / 1ps
 `include "npu8_isa.vh"
 module load_unit #(
@@ -74,6 +76,9 @@ module load_unit #(
     // position
     reg [8:0]   r;
     reg [12:0]  c;
+    reg         bcast;                    // one element repeated: read once
+    reg         b_have;                   // ... and it is here, in b_data
+    reg [N*32-1:0] b_data;
     reg [21:0]  k;                        // rows produced (presented to the memory) so far
     reg         any_err;
 
@@ -102,10 +107,11 @@ module load_unit #(
     wire out_free  = !out_busy || out_fire;
     wire left      = state == S_RUN && k != total;
     wire last_beat = got + 3'd1 == e_beats;
-    assign rd_ready = left && data_elem && (!last_beat || out_free);
+    assign rd_ready = left && data_elem && !b_have && (!last_beat || out_free);
     wire beat      = rd_valid && rd_ready;
-    wire produce   = left && out_free && (!data_elem || (beat && last_beat));
-    assign ev_stall_dma_rd = left && data_elem && !rd_valid;
+    wire produce   = left && out_free && (!data_elem || b_have || (beat && last_beat));
+    wire [N*32-1:0] src = b_have ? b_data : aligned[N*32-1:0];
+    assign ev_stall_dma_rd = left && data_elem && !b_have && !rd_valid;
 
     // ---- request walker: the data elements in order, at most LA requested ahead of the writer -------------
     reg  [7:0]  qa_i;
@@ -142,6 +148,7 @@ module load_unit #(
                     qa_j    <= qa_j + 12'd1;
                     qa_addr <= qa_addr + {20'd0, xs};
                 end
+                if (bcast) qa_more <= 1'b0;           // the one element is all it reads
             end
             qa_ahead <= qa_ahead + {7'd0, qa_go} - {7'd0, consumed};
         end
@@ -169,6 +176,8 @@ module load_unit #(
                     h <= h_h;
                     w <= h_w;
                     r <= 9'd0;  c <= 13'd0;  k <= 22'd0;  any_err <= 1'b0;  got <= 3'd0;
+                    bcast <= !h_pad && hw[`NPU8_LOAD_XS] == 12'd0 && (h_y == 8'd1 || hw[`NPU8_LOAD_YS] == 20'd0);
+                    b_have <= 1'b0;
                     total <= h_pad ? {6'd0, hw[`NPU8_PAD_COUNT]} : {13'd0, h_h} * {9'd0, h_w};
                     state <= S_RUN;
                 end
@@ -185,8 +194,8 @@ module load_unit #(
                     if (produce) begin
                         for (l = 0; l < N; l = l + 1) begin
                             if (data_elem) begin
-                                sp_wdata[l*8 +: 8]    <= (l < len) ? aligned[l*8 +: 8] : 8'd0;
-                                acc_wdata[l*32 +: 32] <= (l < len) ? aligned[l*32 +: 32] : 32'd0;
+                                sp_wdata[l*8 +: 8]    <= (l < len) ? src[l*8 +: 8] : 8'd0;
+                                acc_wdata[l*32 +: 32] <= (l < len) ? src[l*32 +: 32] : 32'd0;
                             end else begin
 `ifdef NPU8_FAULT_LOAD_PAD_LANES
                                 // Injected fault (verif/faults.yaml): pad elements fill every lane.
@@ -201,7 +210,11 @@ module load_unit #(
                         acc_valid <= to_acc;
                         sp_row    <= row + k[15:0];
                         acc_row   <= row + k[15:0];
-                        if (data_elem) ev_rd_bytes <= {9'd0, eb};
+                        if (data_elem && !b_have) ev_rd_bytes <= {9'd0, eb};
+                        if (data_elem && bcast && !b_have) begin
+                            b_have <= 1'b1;
+                            b_data <= aligned[N*32-1:0];
+                        end
                         got <= 3'd0;
                         k   <= k + 22'd1;
                         if (c + 13'd1 == w || is_pad) begin
@@ -222,7 +235,7 @@ module load_unit #(
     end
 
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{lq_head, hw, aligned[639:512], rd_last, last_byte[3:0], qa_last[31:7], qa_last[3:0],
+    wire unused = &{lq_head, hw, aligned, rd_last, last_byte[3:0], qa_last[31:7], qa_last[3:0],
                     h, di[8:4], dj[12:4]};
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

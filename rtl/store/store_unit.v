@@ -1,13 +1,15 @@
 // Store unit (docs/architecture.md, "Execution units"): executes STORE, the head of the store queue.
 // Element k = (i, j) is ACC row `row + k`; its lanes, requantised (N requant_lanes, with the CONFIG snapshot the
-// instruction carries, or per lane with the multiplier and shift of ACC row `qrow`, read first) or kept as int32, are `eb` bytes written to DRAM at `addr + i*ys + j*xs` as one strobed
-// AXI write transfer of whole bus words.
+// instruction carries, or per lane with the multiplier and shift of ACC row `qrow`, read first) or kept as int32,
+// are `eb` bytes written to DRAM at `addr + i*ys + j*xs` with strobes, in AXI transfers of whole bus words.
 // Two stages that overlap: a reader issues the ACC reads back to back (one a cycle, at most EQ elements ahead
 // of the writer) and pushes each element, requantised or raw, into a small FIFO; a writer takes the FIFO head,
-// asks the AXI master for its transfer and hands over its beats. Writes are posted: the next element goes out
-// without waiting for this one's write response, and the instruction is done once every response is back
+// asks the AXI master for a transfer and hands over its beats. A transfer is the rest of a row when its
+// elements neither overlap nor lie more than 32 bytes apart (a channels-last tensor's rows: one burst run,
+// elements sharing a word merged into one beat), else one element. Writes are posted: the next transfer goes
+// out without waiting for this one's write response, and the instruction is done once every response is back
 // (wr_done comes once per transfer, in order). One AXI ID keeps the writes in order at the memory, so where
-// elements overlap the later one's bytes remain, as the ISA says.
+// elements overlap (each then its own transfer) the later one's bytes remain, as the ISA says.
 // Bus width 128 bits: an element (at most 64 bytes) spans at most 5 words.
 `timescale 1ns / 1ps
 `include "npu8_isa.vh"
@@ -46,7 +48,8 @@ module store_unit #(
     wire [`NPU8_INSTR_W-1:0] hw = sq_head[`NPU8_QE_WORD];
     wire [7:0]  h_y = hw[`NPU8_STORE_Y];
     wire [11:0] h_x = hw[`NPU8_STORE_X];
-    localparam [2:0] EQ = 3'd4;           // element FIFO depth (covers read + requantise latency)
+    localparam [3:0] EQ = 4'd6;           // elements read ahead: covers read + requantise + pop latency, so a
+                                          // writer merging an element a cycle never waits (FIFO of 8)
     localparam integer EW = N * 32;       // a FIFO entry: raw lanes, or the requantised bytes in its low bits
     reg [1:0] state;
 
@@ -72,7 +75,7 @@ module store_unit #(
 
     // ---- reader: ACC reads in element order, requantised, into the FIFO -----------------------------------
     reg  [19:0]     k_r;                  // next element to read
-    reg  [2:0]      ahead;                // elements read (or being read) and not yet popped by the writer
+    reg  [3:0]      ahead;                // elements read (or being read) and not yet popped by the writer
     wire            pop;
     assign r_valid = (state == S_RUN && k_r != total && ahead != EQ) || (in_param && !p_sent);
     assign r_row   = in_param ? qrow : row + k_r[15:0];
@@ -93,39 +96,61 @@ module store_unit #(
     endgenerate
     wire            push   = quant ? q_valid[0] : elem_rsp;
     wire [EW-1:0]   push_d = quant ? {{(EW - N * 8){1'b0}}, q_bytes} : r_data;
-    reg  [EW-1:0]   fifo [0:3];
-    reg  [1:0]      f_wr, f_rd;
-    reg  [2:0]      f_count;
+    reg  [EW-1:0]   fifo [0:7];
+    reg  [2:0]      f_wr, f_rd;
+    reg  [3:0]      f_count;
     wire [EW-1:0]   elem = fifo[f_rd];
 
     // ---- writer: the FIFO head's address, transfer request and beats --------------------------------------
+    // A transfer is one element, or, when the elements of a row follow each other without overlapping and at
+    // most 32 bytes apart (eb <= xs <= 32), the rest of the row: one burst run of every word from the first
+    // element's to the last one's. Each beat carries the parts of every element in that word (an element's part
+    // merges a cycle; elements sharing a word take a cycle each); a word no element touches goes with no strobe.
     reg  [7:0]      i;
     reg  [11:0]     j;
     reg  [31:0]     row_addr, e_addr;     // DRAM address of element (i, 0) and (i, j)
     reg             w_data;               // the head's transfer was accepted; its beats are going out
-    reg  [2:0]      beat;
+    reg  [2:0]      beat;                 // the head element's part (word) being merged
     reg  [6:0]      w_out;                // transfers accepted whose wr_done has not come back
+    reg  [27:0]     t_word;               // the word the next beat carries
+    reg  [11:0]     run_left;             // elements of the transfer not yet merged whole (the head's included)
+    reg  [127:0]    acc_data;             // parts merged into t_word, not yet sent
+    reg  [15:0]     acc_strb;
     wire            w_more = state == S_RUN && i != y;
     wire [6:0]      eb = quant ? {2'd0, len} : {len, 2'b00};
     wire [31:0]     e_last = e_addr + {25'd0, eb} - 32'd1;
     wire [2:0]      n_beats = e_last[6:4] - e_addr[6:4] + 3'd1;   // at most 5, as 64 bytes span <= 5 words
-    // element shifted to its byte offset inside the first word; strobes likewise
-    wire [639:0]    shifted = {{(640 - EW){1'b0}}, elem} << {e_addr[3:0], 3'b000};
+    wire            runs = {5'd0, eb} <= xs && xs <= 12'd32;
+    wire [11:0]     r_elems = runs ? x - j : 12'd1;
+    wire [23:0]     r_span = {12'd0, r_elems - 12'd1} * {12'd0, xs};
+    wire [31:0]     r_last = e_addr + {8'd0, r_span} + {25'd0, eb} - 32'd1;          // the run's last byte
+    wire [27:0]     r_words = r_last[31:4] - e_addr[31:4] + 28'd1;
+    // element shifted to its byte offset inside the first word (its lanes past eb cleared: beats merge elements
+    // by OR); strobes likewise
+    wire [EW-1:0]   keep    = {EW{1'b1}} >> (EW - {22'd0, eb, 3'b000});
+    wire [639:0]    shifted = {{(640 - EW){1'b0}}, elem & keep} << {e_addr[3:0], 3'b000};
 `ifdef NPU8_FAULT_STORE_STROBE
     // Injected fault (verif/faults.yaml): strobes one byte short of the element.
     wire [79:0]     mask    = ({16'd0, 64'hFFFF_FFFF_FFFF_FFFF} >> (7'd65 - eb)) << e_addr[3:0];
 `else
     wire [79:0]     mask    = ({16'd0, 64'hFFFF_FFFF_FFFF_FFFF} >> (7'd64 - eb)) << e_addr[3:0];
 `endif
-    assign wq_valid = w_more && f_count != 3'd0 && !w_data && w_out != 7'd127;
+    wire [31:0]     next_addr = e_addr + {20'd0, xs};
+    wire            have      = w_data && f_count != 4'd0;
+    wire            here      = have && e_addr[31:4] + {25'd0, beat} == t_word;   // the head's part is this word's
+    wire            last_part = beat + 3'd1 == n_beats;
+    // the next element of the run writes into this word too: merge it before the beat goes
+    wire            cont      = here && last_part && run_left != 12'd1 && next_addr[31:4] == t_word;
+    assign wq_valid = w_more && f_count != 4'd0 && !w_data && w_out != 7'd127;
     assign wq_addr  = {e_addr[31:4], 4'd0};
-    assign wq_beats = {13'd0, n_beats};
-    assign wd_valid = w_data;
-    assign wd_data  = shifted[beat * 128 +: 128];
-    assign wd_strb  = mask[beat * 16 +: 16];
+    assign wq_beats = r_words[15:0];
+    assign wd_valid = have && !cont;      // this word's last part, or a word between elements (no strobe)
+    assign wd_data  = here ? acc_data | shifted[beat * 128 +: 128] : 128'd0;
+    assign wd_strb  = here ? acc_strb | mask[beat * 16 +: 16] : 16'd0;
     wire   wq_fire  = wq_valid && wq_ready;
     wire   wd_fire  = wd_valid && wd_ready;
-    wire   last     = wd_fire && beat + 3'd1 == n_beats;
+    wire   merged   = here && (cont || wd_fire);
+    wire   last     = merged && last_part;              // the head element is in: pop it
     assign pop      = last;
     assign ev_stall_dma_wr = (wq_valid && !wq_ready) || (wd_valid && !wd_ready) || state == S_DRAIN;
 
@@ -133,31 +158,45 @@ module store_unit #(
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE; sq_done <= 1'b0; sq_err <= 1'b0; ev_wr_bytes <= 16'd0;
-            k_r <= 20'd0; ahead <= 3'd0; f_wr <= 2'd0; f_rd <= 2'd0; f_count <= 3'd0;
+            k_r <= 20'd0; ahead <= 4'd0; f_wr <= 3'd0; f_rd <= 3'd0; f_count <= 4'd0;
             w_data <= 1'b0; w_out <= 7'd0; i <= 8'd0; quant <= 1'b0; pcm <= 1'b0; p_sent <= 1'b0;
         end else begin
             sq_done <= 1'b0;
             sq_err  <= 1'b0;                    // err qualifies a done: it is a pulse with it
-            ev_wr_bytes <= wr_done ? {9'd0, eb} : 16'd0;
+            ev_wr_bytes <= last ? {9'd0, eb} : 16'd0;     // counted as each element's bytes go
             // reader
             if (r_fire) k_r <= k_r + 20'd1;
-            ahead <= ahead + {2'd0, r_fire} - {2'd0, pop};
+            ahead <= ahead + {3'd0, r_fire} - {3'd0, pop};
             if (push) begin
                 fifo[f_wr] <= push_d;
-                f_wr <= f_wr + 2'd1;
+                f_wr <= f_wr + 3'd1;
             end
-            if (pop) f_rd <= f_rd + 2'd1;
-            f_count <= f_count + {2'd0, push} - {2'd0, pop};
+            if (pop) f_rd <= f_rd + 3'd1;
+            f_count <= f_count + {3'd0, push} - {3'd0, pop};
             // writer
             w_out <= w_out + {6'd0, wq_fire} - {6'd0, wr_done};
             if (wr_done && wr_err) any_err <= 1'b1;
             if (wq_fire) begin
-                w_data <= 1'b1;
-                beat   <= 3'd0;
+                w_data   <= 1'b1;
+                beat     <= 3'd0;
+                t_word   <= e_addr[31:4];
+                run_left <= r_elems;
+                acc_data <= 128'd0;
+                acc_strb <= 16'd0;
             end
-            if (wd_fire) beat <= beat + 3'd1;
+            if (cont) begin
+                acc_data <= acc_data | shifted[beat * 128 +: 128];
+                acc_strb <= acc_strb | mask[beat * 16 +: 16];
+            end
+            if (wd_fire) begin
+                t_word   <= t_word + 28'd1;
+                acc_data <= 128'd0;
+                acc_strb <= 16'd0;
+            end
+            if (merged) beat <= last_part ? 3'd0 : beat + 3'd1;
             if (last) begin
-                w_data <= 1'b0;
+                run_left <= run_left - 12'd1;
+                if (run_left == 12'd1) w_data <= 1'b0;
                 if (j + 12'd1 == x) begin
                     j <= 12'd0;
                     i <= i + 8'd1;
@@ -165,7 +204,7 @@ module store_unit #(
                     e_addr   <= row_addr + {12'd0, ys};
                 end else begin
                     j <= j + 12'd1;
-                    e_addr <= e_addr + {20'd0, xs};
+                    e_addr <= next_addr;
                 end
             end
             case (state)
@@ -201,6 +240,6 @@ module store_unit #(
         end
     end
     /* verilator lint_off UNUSEDSIGNAL */
-    wire unused = &{sq_head, hw, e_last[31:7], e_last[3:0], q_valid[N-1:1]};   // index, pad value, opcode: not needed here
+    wire unused = &{sq_head, hw, e_last[31:7], e_last[3:0], q_valid[N-1:1], r_last[3:0], next_addr[3:0], r_words[27:16]};   // index, pad value, opcode: not needed here
     /* verilator lint_on UNUSEDSIGNAL */
 endmodule

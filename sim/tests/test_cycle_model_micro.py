@@ -1,14 +1,22 @@
-"""The cycle model (golden/cycle_model.py) against the RTL on micro programs, natively (sim/native.py): chains of
-MATMULs from the scratchpad, from weight-bound (m = 1: a tile's N weight rows take longer than its activations)
-to activation-bound (m = 32). The weight issuer runs one MATMUL ahead of the head and starts the next tile's
-reads two cycles after the head's done (its count drops, then it latches): a model one cycle early there was
-5 % fast on ResNet-50's M = 1 FC, and fails this test."""
+"""The cycle model (golden/cycle_model.py) against the RTL on micro programs, natively (sim/native.py).
+
+- Chains of MATMULs from the scratchpad, from weight-bound (m = 1: a tile's N weight rows take longer than its
+  activations) to activation-bound (m = 32). The weight issuer runs one MATMUL ahead of the head and starts the
+  next tile's reads two cycles after the head's done (its count drops, then it latches): a model one cycle
+  early there was 5 % fast on ResNet-50's M = 1 FC, and fails this test.
+- STOREs of every transfer shape the store unit has: burst runs of contiguous, word-strided and gapped
+  elements, across 16-beat and 4 KiB bursts, raw and requantised, and single-element transfers (elements
+  64 bytes apart, or overlapping). The model of the store unit before its burst runs
+  (`Features(store_bursts=False)`) is 1.4x to 3.6x slow on the runs, and fails.
+- LOADs of one element repeated (a bias row into an accumulator block), read once and written a row a cycle,
+  beside LOADs that read every element; without the broadcast the model is 1.3x to 1.6x slow on the ACC ones
+  (two beats a row), and fails."""
 from __future__ import annotations
 
 import pytest
 
 from golden import isa
-from golden.cycle_model import CycleModel
+from golden.cycle_model import CycleModel, Features
 from golden.isa import MachineConfig, Op
 from sim.native import Program, run_programs
 
@@ -38,3 +46,69 @@ def test_matmul_chain_within_1_5_percent(measured, m):
     assert rtl["code"] == 0
     assert pred.counters["mac_active"] == rtl["mac_active"] == 16 * m
     assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.015, f"m={m}: predicted {pred.cycles}, RTL {rtl['cycles']}"
+
+
+# (quant, len, y, x, xs, ys, addr)
+STORES = [(1, 8, 1, 64, 8, 0, 0x10000), (1, 8, 1, 64, 16, 0, 0x10000), (1, 8, 1, 64, 32, 0, 0x10000),
+          (1, 8, 1, 64, 64, 0, 0x10000), (1, 8, 4, 16, 16, 512, 0x10008), (1, 8, 1, 512, 8, 0, 0x10000),
+          (1, 3, 1, 64, 3, 0, 0x10001), (0, 8, 1, 32, 32, 0, 0x10000), (0, 2, 1, 32, 8, 0, 0x10004),
+          (1, 8, 1, 300, 16, 0, 0x10F00), (1, 8, 1, 1, 8, 0, 0x10000), (1, 8, 1, 64, 0, 0, 0x10000)]
+RUNS = [0, 1, 2, 4, 5, 6, 7, 8, 9]          # the cases the burst runs speed up
+
+
+def _store(case) -> list:
+    q, ln, y, x, xs, ys, addr = case
+    return [isa.make(Op.CONFIG, shift=20, multiplier=1 << 20),
+            isa.make(Op.STORE, quant=q, row=0, y=y, x=x, len=ln, addr=addr, xs=xs, ys=ys), isa.make(Op.HALT)]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    progs = [Program(bytes(INST_BASE) + isa.encode_program(_store(c)), INST_BASE, 3, 100) for c in STORES]
+    return run_programs(progs, PARAMS, tmp_path_factory.mktemp("stores"))
+
+
+@pytest.mark.parametrize("k", range(len(STORES)))
+def test_store_within_1_percent(stores, k):
+    pred = CycleModel(CFG).run(_store(STORES[k]))
+    rtl = stores[k]
+    assert rtl["code"] == 0 and rtl["wr_bytes"] == pred.counters["wr_bytes"]
+    assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.01, f"{STORES[k]}: predicted {pred.cycles}, RTL {rtl['cycles']}"
+
+
+def test_the_model_without_burst_runs_is_caught(stores):
+    for k in RUNS:
+        old = CycleModel(CFG, features=Features(store_bursts=False)).run(_store(STORES[k]))
+        assert old.cycles / stores[k]["cycles"] > 1.3, STORES[k]
+
+
+# (mem, len, y, x, xs, ys, pt, pl): broadcasts into ACC and SP (with pads), then loads that read every element
+LOADS = [(1, 8, 1, 256, 0, 0, 0, 0), (0, 8, 1, 256, 0, 0, 0, 0), (1, 8, 3, 40, 0, 0, 1, 2), (1, 8, 1, 256, 32, 0, 0, 0),
+         (0, 8, 2, 100, 8, 800, 0, 0)]
+BROADCASTS = [0, 2]          # 32-byte ACC elements: two beats a row without the broadcast, one with
+
+
+def _load(case) -> list:
+    mem, ln, y, x, xs, ys, pt, pl = case
+    return [isa.make(Op.LOAD, mem=mem, row=0, y=y, x=x, len=ln, addr=0x10000, xs=xs, ys=ys, pt=pt, pl=pl),
+            isa.make(Op.HALT)]
+
+
+@pytest.fixture(scope="module")
+def loads(tmp_path_factory):
+    progs = [Program(bytes(INST_BASE) + isa.encode_program(_load(c)), INST_BASE, 2, 100) for c in LOADS]
+    return run_programs(progs, PARAMS, tmp_path_factory.mktemp("loads"))
+
+
+@pytest.mark.parametrize("k", range(len(LOADS)))
+def test_load_within_1_percent(loads, k):
+    pred = CycleModel(CFG).run(_load(LOADS[k]))
+    rtl = loads[k]
+    assert rtl["code"] == 0 and rtl["rd_bytes"] == pred.counters["rd_bytes"]
+    assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.01, f"{LOADS[k]}: predicted {pred.cycles}, RTL {rtl['cycles']}"
+
+
+def test_the_model_without_the_broadcast_is_caught(loads):
+    for k in BROADCASTS:
+        old = CycleModel(CFG, features=Features(load_broadcast=False)).run(_load(LOADS[k]))
+        assert old.cycles / loads[k]["cycles"] > 1.3, LOADS[k]

@@ -1,10 +1,10 @@
 """Functional coverage of the load unit, per executed instruction: opcode x memory x padding, lanes per
-element, stride kind and 4 KiB crossings of the LOADs."""
+element, stride kind, 4 KiB crossings and broadcasts (one element read once for every row) of the LOADs."""
 from __future__ import annotations
 
 from cocotb_coverage.coverage import CoverCross, CoverPoint, coverage_section
 
-from golden.checks import dram_span, element_bytes
+from golden.checks import broadcast, dram_span, element_bytes
 from golden.isa import MEM_ACC, Op
 from verif.common.unit_env import UnitCoverage
 
@@ -42,6 +42,9 @@ _sample = coverage_section(
     CoverPoint("load.instr.lanes", xf=lambda ex, n: lanes(ex.ins, n), bins=["1", "2..N-1", "N"]),
     CoverPoint("load.instr.stride", xf=lambda ex, n: stride(ex.ins), bins=STRIDES),
     CoverPoint("load.instr.crosses_4k", xf=lambda ex, n: crosses_4k(ex.ins), bins=[True, False]),
+    # one element repeated: read once, written to every row (rtl/load/load_unit.v)
+    CoverPoint("load.instr.broadcast", xf=lambda ex, n: ex.ins.op == Op.LOAD and ex.ins.x > 1 and broadcast(ex.ins),
+               bins=[True, False]),
     CoverCross("load.instr.op_x_mem_x_pads", items=["load.instr.op", "load.instr.mem", "load.instr.pads"],
                ign_bins=[("PAD", None, "some")]),
 )(lambda ex, n: None)

@@ -32,6 +32,12 @@ def params_row(ins) -> str:
     return "inside" if ins.row <= ins.qrow < ins.row + ins.y * ins.x else "outside"
 
 
+def transfers(ins) -> str:
+    if ins.x == 1:
+        return "n/a"
+    return "run" if element_bytes(ins) <= ins.xs <= 32 else "per element"
+
+
 def crosses_4k(ins) -> bool:
     first, last = dram_span(ins)
     return first // 4096 != last // 4096
@@ -45,6 +51,8 @@ _sample = coverage_section(
     CoverPoint("store.instr.offset", xf=lambda ex, n: "aligned" if ex.ins.addr % 16 == 0 else "unaligned",
                bins=["aligned", "unaligned"]),
     CoverPoint("store.instr.crosses_4k", xf=lambda ex, n: crosses_4k(ex.ins), bins=[True, False]),
+    # how the writer sends a row: one burst run (elements within 32 bytes, not overlapping), or element by element
+    CoverPoint("store.instr.transfers", xf=lambda ex, n: transfers(ex.ins), bins=["run", "per element", "n/a"]),
     CoverPoint("store.instr.relu", xf=lambda ex, n: "n/a" if not ex.ins.quant else "on" if ex.conf.relu else "off",
                bins=["off", "on", "n/a"]),
     CoverCross("store.instr.kind_x_lanes", items=["store.instr.kind", "store.instr.lanes"]),
