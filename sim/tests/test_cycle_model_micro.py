@@ -33,19 +33,34 @@ def _chain(m: int) -> list:
             for i in range(16)] + [isa.make(Op.HALT)]
 
 
+def _measure(tmp_path_factory, name: str, programs: list) -> list[dict]:
+    """Each program (a list of instructions) run natively, on a DRAM holding nothing but it, at L = 100."""
+    progs = [Program(bytes(INST_BASE) + isa.encode_program(p), INST_BASE, len(p), 100) for p in programs]
+    return run_programs(progs, PARAMS, tmp_path_factory.mktemp(name))
+
+
+def _held(prog: list, rtl: dict, limit: float, exact: str) -> None:
+    """The model's prediction of `prog` within `limit` of the RTL's cycles, and its `exact` counter equal."""
+    pred = CycleModel(CFG).run(prog)
+    assert rtl["code"] == 0 and pred.counters[exact] == rtl[exact], (exact, pred.counters[exact], rtl[exact])
+    assert abs(pred.cycles / rtl["cycles"] - 1) <= limit, f"predicted {pred.cycles}, RTL {rtl['cycles']}"
+
+
+def _slower_without(feature: str, programs: list, measured: list) -> list[float]:
+    """How much slower than the RTL the model of the RTL before `feature` times each program."""
+    old = CycleModel(CFG, features=Features(**{feature: False}))
+    return [old.run(p).cycles / r["cycles"] for p, r in zip(programs, measured)]
+
+
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    progs = [Program(bytes(INST_BASE) + isa.encode_program(_chain(m)), INST_BASE, len(_chain(m)), 100) for m in MS]
-    return dict(zip(MS, run_programs(progs, PARAMS, tmp_path_factory.mktemp("mm_chains"))))
+    return dict(zip(MS, _measure(tmp_path_factory, "mm_chains", [_chain(m) for m in MS])))
 
 
 @pytest.mark.parametrize("m", MS)
 def test_matmul_chain_within_1_5_percent(measured, m):
-    pred = CycleModel(CFG).run(_chain(m))
-    rtl = measured[m]
-    assert rtl["code"] == 0
-    assert pred.counters["mac_active"] == rtl["mac_active"] == 16 * m
-    assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.015, f"m={m}: predicted {pred.cycles}, RTL {rtl['cycles']}"
+    assert measured[m]["mac_active"] == 16 * m
+    _held(_chain(m), measured[m], 0.015, "mac_active")
 
 
 # (quant, len, y, x, xs, ys, addr)
@@ -62,26 +77,6 @@ def _store(case) -> list:
             isa.make(Op.STORE, quant=q, row=0, y=y, x=x, len=ln, addr=addr, xs=xs, ys=ys), isa.make(Op.HALT)]
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory):
-    progs = [Program(bytes(INST_BASE) + isa.encode_program(_store(c)), INST_BASE, 3, 100) for c in STORES]
-    return run_programs(progs, PARAMS, tmp_path_factory.mktemp("stores"))
-
-
-@pytest.mark.parametrize("k", range(len(STORES)))
-def test_store_within_1_percent(stores, k):
-    pred = CycleModel(CFG).run(_store(STORES[k]))
-    rtl = stores[k]
-    assert rtl["code"] == 0 and rtl["wr_bytes"] == pred.counters["wr_bytes"]
-    assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.01, f"{STORES[k]}: predicted {pred.cycles}, RTL {rtl['cycles']}"
-
-
-def test_the_model_without_burst_runs_is_caught(stores):
-    for k in RUNS:
-        old = CycleModel(CFG, features=Features(store_bursts=False)).run(_store(STORES[k]))
-        assert old.cycles / stores[k]["cycles"] > 1.3, STORES[k]
-
-
 # (mem, len, y, x, xs, ys, pt, pl): broadcasts into ACC and SP (with pads), then loads that read every element
 LOADS = [(1, 8, 1, 256, 0, 0, 0, 0), (0, 8, 1, 256, 0, 0, 0, 0), (1, 8, 3, 40, 0, 0, 1, 2), (1, 8, 1, 256, 32, 0, 0, 0),
          (0, 8, 2, 100, 8, 800, 0, 0)]
@@ -94,21 +89,24 @@ def _load(case) -> list:
             isa.make(Op.HALT)]
 
 
+# each unit's cases: (cases, program of a case, counter that must be equal, the feature, the cases it speeds up)
+UNITS = {"store": (STORES, _store, "wr_bytes", "store_bursts", RUNS),
+         "load": (LOADS, _load, "rd_bytes", "load_broadcast", BROADCASTS)}
+
+
 @pytest.fixture(scope="module")
-def loads(tmp_path_factory):
-    progs = [Program(bytes(INST_BASE) + isa.encode_program(_load(c)), INST_BASE, 2, 100) for c in LOADS]
-    return run_programs(progs, PARAMS, tmp_path_factory.mktemp("loads"))
+def unit_runs(tmp_path_factory):
+    return {u: _measure(tmp_path_factory, u, [build(c) for c in cases]) for u, (cases, build, *_) in UNITS.items()}
 
 
-@pytest.mark.parametrize("k", range(len(LOADS)))
-def test_load_within_1_percent(loads, k):
-    pred = CycleModel(CFG).run(_load(LOADS[k]))
-    rtl = loads[k]
-    assert rtl["code"] == 0 and rtl["rd_bytes"] == pred.counters["rd_bytes"]
-    assert abs(pred.cycles / rtl["cycles"] - 1) <= 0.01, f"{LOADS[k]}: predicted {pred.cycles}, RTL {rtl['cycles']}"
+@pytest.mark.parametrize("unit, k", [(u, k) for u, spec in UNITS.items() for k in range(len(spec[0]))])
+def test_unit_program_within_1_percent(unit_runs, unit, k):
+    cases, build, exact, _, _ = UNITS[unit]
+    _held(build(cases[k]), unit_runs[unit][k], 0.01, exact)
 
 
-def test_the_model_without_the_broadcast_is_caught(loads):
-    for k in BROADCASTS:
-        old = CycleModel(CFG, features=Features(load_broadcast=False)).run(_load(LOADS[k]))
-        assert old.cycles / loads[k]["cycles"] > 1.3, LOADS[k]
+@pytest.mark.parametrize("unit", UNITS)
+def test_the_model_of_the_rtl_before_the_change_is_caught(unit_runs, unit):
+    cases, build, _, feature, sped_up = UNITS[unit]
+    ratios = _slower_without(feature, [build(cases[k]) for k in sped_up], [unit_runs[unit][k] for k in sped_up])
+    assert min(ratios) > 1.3, ratios
