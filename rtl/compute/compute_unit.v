@@ -74,13 +74,11 @@ module compute_unit #(
     wire         have     = (ahead == 2'd0) ? cq_valid : (ahead == 2'd1) && cq_next_valid;
 
     // ---- the activation FIFO and the reads in flight towards it --------------------------------------------
-    reg  [FW-1:0]          fifo [0:7];
-    reg  [2:0]             f_wr, f_rd;
-    reg  [3:0]             f_count;
+    wire [3:0]             f_count;
+    wire [FW-1:0]          f_head;
     reg  [2:0]             pending;             // requests presented whose row has not entered the FIFO
     reg  [17:0]            req_meta, rsp_meta;  // {swap, tag} of the presented and the answered read
     wire                   f_empty = f_count == 0;
-    wire [FW-1:0]          f_head  = fifo[f_rd];
     assign a_valid = !f_empty;
     assign a_data  = f_head[N*8-1:0];
     assign a_swap  = f_head[FW-1];
@@ -101,12 +99,9 @@ module compute_unit #(
     wire [`NPU8_QE_W-1:0] w_entry = (wa == 2'd0) ? cq_head : cq_next;
     wire [`NPU8_INSTR_W-1:0] wew = w_entry[`NPU8_QE_WORD];
     wire         w_have   = (wa == 2'd0) ? cq_valid : (wa == 2'd1) && cq_next_valid;
-    reg  [N*8-1:0]         wfifo [0:7];
-    reg  [2:0]             wf_wr, wf_rd;
-    reg  [3:0]             wf_count;
+    wire [3:0]             wf_count;
     reg  [2:0]             w_pending;
     assign w_valid = wf_count != 0;
-    assign w_data  = wfifo[wf_rd];
     wire   wf_pop    = w_valid && w_ready;
     wire   wf_push   = wsp_rsp_valid;
     wire   w_slot    = !wsp_valid || wsp_ready;
@@ -132,8 +127,8 @@ module compute_unit #(
 
     always @(posedge clk) begin
         if (!rst_n) begin
-            ahead <= 2'd0; reading <= 1'b0; sp_valid <= 1'b0; f_wr <= 0; f_rd <= 0; f_count <= 0; pending <= 3'd0;
-            wa <= 2'd0; w_reading <= 1'b0; wsp_valid <= 1'b0; wf_wr <= 0; wf_rd <= 0; wf_count <= 0;
+            ahead <= 2'd0; reading <= 1'b0; sp_valid <= 1'b0; pending <= 3'd0;
+            wa <= 2'd0; w_reading <= 1'b0; wsp_valid <= 1'b0;
             w_pending <= 3'd0; outs <= 16'd0;
         end else begin
             // completion
@@ -164,12 +159,6 @@ module compute_unit #(
             ahead <= ahead + {1'b0, present && last_a} - {1'b0, cq_done};
             if (sp_fire) rsp_meta <= req_meta;
             pending <= pending + {2'd0, present} - {2'd0, f_push};
-            if (f_push) begin
-                fifo[f_wr] <= {rsp_meta, sp_rdata};
-                f_wr <= f_wr + 1'b1;
-            end
-            if (f_pop) f_rd <= f_rd + 1'b1;
-            f_count <= f_count + {3'd0, f_push} - {3'd0, f_pop};
             // weights: the N rows of the head's MATMUL, then of the one behind it (the array takes a tile into its
             // shadow bank only once the tile before has swapped in: the FIFO holds the rest)
             if (!w_reading && w_have) begin
@@ -186,14 +175,13 @@ module compute_unit #(
             end
             wa <= wa + {1'b0, w_present && last_w} - {1'b0, cq_done};
             w_pending <= w_pending + {2'd0, w_present} - {2'd0, wf_push};
-            if (wf_push) begin
-                wfifo[wf_wr] <= wsp_rdata;
-                wf_wr <= wf_wr + 1'b1;
-            end
-            if (wf_pop) wf_rd <= wf_rd + 1'b1;
-            wf_count <= wf_count + {3'd0, wf_push} - {3'd0, wf_pop};
         end
     end
+
+    sync_fifo #(.W(FW), .DEPTH(8)) u_afifo (.clk(clk), .rst_n(rst_n), .push(f_push), .din({rsp_meta, sp_rdata}),
+                                            .pop(f_pop), .head(f_head), .count(f_count));
+    sync_fifo #(.W(N * 8), .DEPTH(8)) u_wfifo (.clk(clk), .rst_n(rst_n), .push(wf_push), .din(wsp_rdata),
+                                               .pop(wf_pop), .head(w_data), .count(wf_count));
 
     /* verilator lint_off UNUSEDSIGNAL */
     wire unused = &{entry, cq_head, ew, head_w, w_entry, wew, phase};

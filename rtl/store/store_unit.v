@@ -96,10 +96,10 @@ module store_unit #(
     endgenerate
     wire            push   = quant ? q_valid[0] : elem_rsp;
     wire [EW-1:0]   push_d = quant ? {{(EW - N * 8){1'b0}}, q_bytes} : r_data;
-    reg  [EW-1:0]   fifo [0:7];
-    reg  [2:0]      f_wr, f_rd;
-    reg  [3:0]      f_count;
-    wire [EW-1:0]   elem = fifo[f_rd];
+    wire [3:0]      f_count;
+    wire [EW-1:0]   elem;
+    sync_fifo #(.W(EW), .DEPTH(8)) u_fifo (.clk(clk), .rst_n(rst_n), .push(push), .din(push_d), .pop(pop),
+                                           .head(elem), .count(f_count));
 
     // ---- writer: the FIFO head's address, transfer request and beats --------------------------------------
     // A transfer is one element, or, when the elements of a row follow each other without overlapping and at
@@ -158,7 +158,7 @@ module store_unit #(
     always @(posedge clk) begin
         if (!rst_n) begin
             state <= S_IDLE; sq_done <= 1'b0; sq_err <= 1'b0; ev_wr_bytes <= 16'd0;
-            k_r <= 20'd0; ahead <= 4'd0; f_wr <= 3'd0; f_rd <= 3'd0; f_count <= 4'd0;
+            k_r <= 20'd0; ahead <= 4'd0;
             w_data <= 1'b0; w_out <= 7'd0; i <= 8'd0; quant <= 1'b0; pcm <= 1'b0; p_sent <= 1'b0;
         end else begin
             sq_done <= 1'b0;
@@ -167,12 +167,6 @@ module store_unit #(
             // reader
             if (r_fire) k_r <= k_r + 20'd1;
             ahead <= ahead + {3'd0, r_fire} - {3'd0, pop};
-            if (push) begin
-                fifo[f_wr] <= push_d;
-                f_wr <= f_wr + 3'd1;
-            end
-            if (pop) f_rd <= f_rd + 3'd1;
-            f_count <= f_count + {3'd0, push} - {3'd0, pop};
             // writer
             w_out <= w_out + {6'd0, wq_fire} - {6'd0, wr_done};
             if (wr_done && wr_err) any_err <= 1'b1;
