@@ -33,9 +33,7 @@ def params_row(ins) -> str:
 
 
 def transfers(ins) -> str:
-    if ins.x == 1:
-        return "n/a"
-    return "run" if element_bytes(ins) <= ins.xs <= 32 else "per element"
+    return "run" if ins.x > 1 and element_bytes(ins) <= ins.xs <= 32 else "per element"
 
 
 def crosses_4k(ins) -> bool:
@@ -52,7 +50,7 @@ _sample = coverage_section(
                bins=["aligned", "unaligned"]),
     CoverPoint("store.instr.crosses_4k", xf=lambda ex, n: crosses_4k(ex.ins), bins=[True, False]),
     # how the writer sends a row: one burst run (elements within 32 bytes, not overlapping), or element by element
-    CoverPoint("store.instr.transfers", xf=lambda ex, n: transfers(ex.ins), bins=["run", "per element", "n/a"]),
+    CoverPoint("store.instr.transfers", xf=lambda ex, n: transfers(ex.ins), bins=["run", "per element"]),
     CoverPoint("store.instr.relu", xf=lambda ex, n: "n/a" if not ex.ins.quant else "on" if ex.conf.relu else "off",
                bins=["off", "on", "n/a"]),
     CoverCross("store.instr.kind_x_lanes", items=["store.instr.kind", "store.instr.lanes"]),
