@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from pyuvm import uvm_sequence_item
 
-from golden.checks import check, dram_span, element_bytes, vector_reads
+from golden.checks import broadcast, check, dram_span, element_bytes, vector_reads
 from golden.isa import INSTR_BYTES, VECTOR_OPS, ErrorCode, Instr, MachineConfig, Op, decode
 
 
@@ -87,8 +87,8 @@ def program_work(cfg: MachineConfig, dram: bytes, inst_base: int, inst_count: in
             return work(i)
         if ins.op == Op.HALT:
             return work(i + 1)
-        if ins.op == Op.LOAD:
-            rd += ins.y * ins.x * element_bytes(ins)
+        if ins.op == Op.LOAD:       # a broadcast reads its one element once
+            rd += element_bytes(ins) * (1 if broadcast(ins) else ins.y * ins.x)
         elif ins.op == Op.STORE:
             wr += ins.y * ins.x * element_bytes(ins)
         elif ins.op == Op.MATMUL:
