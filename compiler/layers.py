@@ -269,10 +269,16 @@ def qlinear_conv(ctx: Context, node) -> Layer:
     return Layer(node, [x], out, macs * ctx.graph.batch, emit=_per_image(ctx, [x], out, _guarded(node, one)))
 
 
+# The convolution's MAC cycles (pixels x taps x channel chunks x output chunks) above which the patch layout is
+# taken without timing both lowerings with the cycle model
+PATCHES_TIMED_LIMIT = 100_000
+
+
 def _input_patches(ctx, node, x: QAct, wl, bias, za, rq, strides, pads, out_hw) -> Patches | None:
     """The patch layout for a convolution that is the network input's only reader, when its chunks of lanes
     are fewer that way (C < N) and the cycle model times the GEMM on them faster than the convolution (both
-    lowered here on data of the right shapes: the timing does not depend on the values)."""
+    lowered here on data of the right shapes: the timing does not depend on the values); a large layer, whose
+    MATMULs hide its loads, takes the fewer chunks untimed."""
     n = ctx.cfg.n
     kh, kw, c, _ = wl.shape
     if x.name != ctx.host_input or len(ctx.graph.consumers.get(x.name, [])) != 1 or c >= n:
@@ -280,6 +286,9 @@ def _input_patches(ctx, node, x: QAct, wl, bias, za, rq, strides, pads, out_hw) 
     pt = Patches(kh, kw, tuple(strides), tuple(pads), out_hw[0], out_hw[1], c, -(-kh * kw * c // n) * n)
     if pt.kp // n >= kh * kw * -(-c // n):
         return None
+    if out_hw[0] * out_hw[1] * kh * kw * -(-c // n) * -(-wl.shape[3] // n) > PATCHES_TIMED_LIMIT:
+        return pt                     # MAC-bound at this size: fewer chunks are fewer cycles (untimed, as lowering
+                                      # and timing the convolution would cost seconds of compile)
     cfg = MachineConfig(n, ctx.cfg.sp_rows, ctx.cfg.acc_rows, 1 << 32)    # timing only: DRAM is checked later
     try:
         conv = lower_conv2d(cfg, np.zeros(x.stored_shape, np.int8), wl, bias, za, rq, strides, pads)

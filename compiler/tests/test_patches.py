@@ -70,3 +70,15 @@ def test_the_cycle_model_decides(monkeypatch):
     assert net.input.patches is None
     x = np.random.default_rng(0).random((1, 3, 12, 12), dtype=np.float32)
     assert np.array_equal(net.run_golden(x)[0], Reference(q).run(x)[0])
+
+
+def test_a_large_first_conv_takes_the_patches_untimed(monkeypatch):
+    """Above PATCHES_TIMED_LIMIT MAC cycles the layer is MAC-bound and the fewer chunks win without the model
+    (timing both lowerings of a ResNet-50-sized first layer cost seconds of every compile)."""
+    class Refuses:
+        def __init__(self, *a, **k):
+            raise AssertionError("the cycle model was asked")
+    monkeypatch.setattr(layers, "CycleModel", Refuses)
+    w = np.random.default_rng(5).integers(-100, 100, (16, 3, 3, 3)).astype(np.int8)
+    net = compile_model(conv_model(w, in_shape=("n", 3, 96, 96), pads=[1, 1, 1, 1]), MachineConfig(n=8, dram_bytes=1 << 20))
+    assert 96 * 96 * 9 * 2 > layers.PATCHES_TIMED_LIMIT and net.input.patches is not None
