@@ -232,20 +232,19 @@ class CycleModel:
         runs = eb <= ins.xs <= 32
         read = np.empty(e, np.int64)
         pop = np.empty(e, np.int64)
+
+        def visible(q):
+            """Element q's read (in order, a cycle apart, at most 6 ahead of the pops), and when it is visible."""
+            read[q] = max(first_read + q, int(pop[q - 6]) + 1 if q >= 6 else NEVER,
+                          int(read[q - 1]) + 1 if q else NEVER)
+            return int(read[q]) + lat
+
         stall = []
         c = NEVER                            # the writer's last cycle of work
         k = 0
         while k < e:
             j_end = (k // ins.x + 1) * ins.x if runs else k + 1        # the run: the rest of this row
             w0 = int(first_w[k])
-            # elements are read in order, at most 6 ahead of the pops
-            def visible(q):
-                r = first_read + q if q < 6 else max(first_read + q, int(pop[q - 6]) + 1)
-                if q == 0 or r > read[q - 1]:
-                    read[q] = r
-                else:
-                    read[q] = read[q - 1] + 1
-                return int(read[q]) + lat
             vis_k = visible(k)
             fire = max(vis_k, c + 1)         # the request
             ready = fire + 4                 # the first beat's earliest cycle

@@ -279,8 +279,7 @@ def lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, 
         return _lower_gemm(cfg, a, w, bias, za, rq, at)
 
 
-def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq, at,
-                m_block: int | None = None) -> Lowered:
+def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int, rq, at) -> Lowered:
     n = cfg.n
     m_total, k_total = a.shape
     nc_total = w.shape[1]
@@ -291,8 +290,6 @@ def _lower_gemm(cfg: MachineConfig, a: np.ndarray, w: np.ndarray, bias, za: int,
     if resident is None:
         return _lower_gemm_ksplit(cfg, a, w, bias, za, rq, at)
     wb, ab, mb = resident
-    if m_block is not None:
-        mb = min(mb, m_block)
     mb = -(-m_total // -(-m_total // mb))          # blocks of one size (no short last block)
     mblocks = _chunks(m_total, mb)
     img = DramImage.for_lowering(cfg, at)
