@@ -199,12 +199,13 @@ class CycleModel:
         """STORE latched at s: (its done cycle, the cycle after its last ACC read)."""
         eb = element_bytes(ins)
         addr = _element_offsets(ins)
-        beats = _beats(addr, eb, self.bus)
-        e = len(addr)
         first_read = s + 1 + (2 if ins.pc else 0)
-        visible = first_read + np.arange(e) + (4 if ins.quant else 2)
         if self.hw.store_bursts:
             return self._store_bursts(ins, addr, eb, first_read, ev)
+        # the store unit before the burst runs: one transfer an element
+        beats = _beats(addr, eb, self.bus)
+        e = len(addr)
+        visible = first_read + np.arange(e) + (4 if ins.quant else 2)
         # the W path takes a transfer every 4 + beats cycles (the reader, one element a cycle and at most EQ
         # ahead, never holds it back): fire_k = max(visible_k, fire_(k-1) + 4 + beats_(k-1))
         spacing = np.concatenate([[0], np.cumsum(4 + beats[:-1])])
@@ -263,8 +264,7 @@ class CycleModel:
                         c = t
                         pop[q] = t
                         q, part = q + 1, 0
-                        if q < e:
-                            vis_q = visible(q)
+                        vis_q = visible(q)
                         continue
                     t = max(t, ready)
                     if last_part:
